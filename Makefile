@@ -1,0 +1,24 @@
+# Both targets create .venv with a Python 3.12+ interpreter found by .ci/find-python.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: try test check venv
+
+venv:
+	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+# Install peakbot and run one offline cycle on the example calendar.
+try: venv
+	$(PY) -m pip install --quiet -e .
+	$(VENV)/bin/peakbot --config config/calendar.yaml run --once
+
+# Install peakbot with its test extras, run the linters and type checks, then the tests.
+check: venv
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/ruff format --check bot tests bench
+	$(VENV)/bin/mypy bot
+
+test: check
+	$(VENV)/bin/pytest -n 2 -q

@@ -1,0 +1,1 @@
+"""peakbot: a self-hosted training bot for the last weeks before a marathon."""

@@ -1,0 +1,1 @@
+"""Tuning rules, taper and explanations. Pure: imports no client library."""

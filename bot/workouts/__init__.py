@@ -1,0 +1,1 @@
+"""Workout model, text parsers and pace arithmetic. Pure: imports no client library."""

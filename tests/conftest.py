@@ -1,0 +1,29 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def real_data_dir() -> Path:
+    """Folder of real device files and Strava payloads, kept outside the repository."""
+    override = os.environ.get("PEAKBOT_REAL_DATA")
+    if override:
+        return Path(override)
+    return REPO_ROOT.parent / "shared" / "data" / "real"
+
+
+@pytest.fixture
+def real_data() -> Path:
+    """Path to the real sample files; skips the test when they are not present."""
+    folder = real_data_dir()
+    if not folder.is_dir():
+        pytest.skip(
+            f"real sample files not found at {folder}; set PEAKBOT_REAL_DATA to their folder"
+        )
+    return folder
