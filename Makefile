@@ -16,8 +16,8 @@ try: venv
 # Install peakbot with its test extras, run the linters and type checks, then the tests.
 check: venv
 	$(PY) -m pip install --quiet -e '.[test]'
-	$(VENV)/bin/ruff check bot tests bench
-	$(VENV)/bin/ruff format --check bot tests bench
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
 	$(VENV)/bin/mypy bot
 
 test: check
