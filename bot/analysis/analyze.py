@@ -1,0 +1,140 @@
+"""Analyse one run against one workout: align its steps, then measure the reps."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.activities.model import Activity
+from bot.analysis.laps import align_laps
+from bot.analysis.metrics import recovery_metrics, rep_metrics, session_metrics
+from bot.analysis.model import AlignedStep, Method, SessionAnalysis
+from bot.analysis.streams import Series, align_streams, resample
+from bot.analysis.structure import fit_step_indices, rep_flat_indices
+from bot.workouts.model import Workout
+
+logger = logging.getLogger(__name__)
+
+# Below this confidence the laps do not describe the workout and streams are tried.
+LAPS_FIT_CONFIDENCE = 0.6
+
+
+def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
+    """Split the run into the workout's steps and measure every rep and recovery."""
+    flat = workout.flat_steps()
+    rep_indices, recovery_indices = rep_flat_indices(workout)
+    series = resample(activity.streams) if activity.streams is not None else None
+    notes: list[str] = []
+
+    steps: list[AlignedStep] | None = None
+    method: Method = "totals"
+    confidence = 0.0
+    if activity.laps and not activity.manual:
+        lap_fit = align_laps(flat, activity.laps, fit_step_indices(workout))
+        confidence = _lap_confidence(lap_fit.mean_cost, lap_fit.matched_fraction)
+        steps = lap_fit.steps
+        method = "step_index" if lap_fit.used_step_index else "laps"
+        if confidence < LAPS_FIT_CONFIDENCE:
+            notes.append(
+                f"the {len(activity.laps)} laps do not fit the {len(flat)} steps "
+                f"(fit {confidence:.2f})"
+            )
+    if series is not None and (steps is None or confidence < LAPS_FIT_CONFIDENCE):
+        empty = align_laps(flat, []).steps
+        fit = align_streams(flat, series, rep_indices, recovery_indices, empty)
+        if steps is None or fit.confidence > confidence:
+            steps, method, confidence = fit.steps, "streams", fit.confidence
+            notes.append("reps found in the speed stream")
+            notes.extend(fit.notes)
+    elif series is None and method in ("laps", "step_index") and confidence < LAPS_FIT_CONFIDENCE:
+        notes.append("no streams loaded: fetch them to find the reps")
+
+    if steps is None:
+        steps = align_laps(flat, []).steps
+        method, confidence = "totals", 0.0
+        reason = "a manual activity" if activity.manual else "no laps or streams"
+        notes.append(f"{reason}: only the totals are known, reps not measured")
+
+    if series is not None:
+        _fill_heart_rate(steps, series)
+    reps = rep_metrics(steps, rep_indices) if method != "totals" else []
+    recoveries = recovery_metrics(steps, recovery_indices, series) if method != "totals" else []
+    if any(s.shared_lap for s in steps):
+        notes.append("a missed lap press: one lap split between a rep and its recovery")
+    metrics = session_metrics(
+        reps,
+        len(rep_indices),
+        activity.distance_m,
+        activity.elapsed_time_s or activity.moving_time_s,
+    )
+    if method == "totals":
+        metrics.compliance = _totals_score(workout, activity)
+        from bot.analysis.metrics import colour_for
+
+        metrics.colour = colour_for(metrics.compliance)
+        metrics.reps_completed = None
+        notes.append("compliance from the total distance against the plan")
+    notes.extend(_data_notes(activity))
+    if activity.sub_sport == "treadmill":
+        confidence *= 0.8
+    analysis = SessionAnalysis(
+        method=method,
+        confidence=round(confidence, 2),
+        reps=reps,
+        recoveries=recoveries,
+        steps=steps,
+        metrics=metrics,
+        notes=notes,
+        workout_name=workout.name,
+        activity_key=activity.key,
+        streams_available=series is not None,
+    )
+    logger.debug(
+        "analysed %s against %r: %s, confidence %.2f",
+        activity.key,
+        workout.name,
+        method,
+        analysis.confidence,
+    )
+    return analysis
+
+
+def needs_streams(analysis: SessionAnalysis) -> bool:
+    """Return True when the laps did not fit and the streams were not loaded."""
+    return (
+        not analysis.streams_available
+        and analysis.method in ("laps", "step_index", "totals")
+        and analysis.confidence < LAPS_FIT_CONFIDENCE
+        and not any(note.startswith("a manual activity") for note in analysis.notes)
+    )
+
+
+def _lap_confidence(mean_cost: float, matched_fraction: float) -> float:
+    return max(0.0, 1.0 - 2.5 * mean_cost) * (0.5 + 0.5 * matched_fraction)
+
+
+def _fill_heart_rate(steps: list[AlignedStep], series: Series) -> None:
+    """Take max HR from the stream where the laps carried only the average."""
+    for step in steps:
+        if step.missing or step.start_s is None or step.end_s is None:
+            continue
+        average, maximum = series.heart_rate_in(step.start_s, step.end_s)
+        if step.avg_hr is None:
+            step.avg_hr = average
+        if step.max_hr is None:
+            step.max_hr = maximum
+
+
+def _totals_score(workout: Workout, activity: Activity) -> int:
+    planned = workout.distance_m()
+    if planned <= 0:
+        return 0
+    return round(100 * min(1.0, activity.distance_m / planned))
+
+
+def _data_notes(activity: Activity) -> list[str]:
+    notes = []
+    if activity.sub_sport == "treadmill":
+        notes.append("treadmill run: paces come from the treadmill's or the watch's distance")
+    if not activity.has_heart_rate:
+        notes.append("no heart rate: HR metrics left out")
+    return notes

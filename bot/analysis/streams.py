@@ -1,0 +1,311 @@
+"""Find the reps of a run in its distance or speed stream when the laps do not fit.
+
+The stream is resampled to 1 Hz, speed is smoothed over 5 s, and work segments are
+the stretches above a threshold between recovery and rep speed. Each rep starts
+where the speed crosses halfway from the jog before it to the rep speed, and ends at
+the prescribed distance or time from there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from dataclasses import dataclass
+
+from bot.activities.model import Streams
+from bot.analysis.model import AlignedStep
+from bot.workouts.model import EndKind, FlatStep, Step
+
+SMOOTH_HALF_WIDTH_S = 2
+MERGE_GAP_S = 4
+# With a target pace, work is anything faster than this share of the target speed.
+TARGET_SPEED_SHARE = 0.85
+
+
+@dataclass
+class Series:
+    """A run resampled to one sample per second from its first sample."""
+
+    distance_m: list[float]
+    speed_mps: list[float]
+    heart_rate: list[float | None]
+
+    @property
+    def end_s(self) -> int:
+        return len(self.distance_m) - 1
+
+    def distance_at(self, t: float) -> float:
+        k = max(0, min(self.end_s, int(t)))
+        frac = t - k
+        if k >= self.end_s or frac <= 0:
+            return self.distance_m[k]
+        return self.distance_m[k] + (self.distance_m[k + 1] - self.distance_m[k]) * frac
+
+    def time_at_distance(self, metres: float, after_s: float) -> float | None:
+        k = bisect.bisect_left(self.distance_m, metres, lo=max(0, int(after_s)))
+        if k > self.end_s:
+            return None
+        if k == 0:
+            return 0.0
+        low, high = self.distance_m[k - 1], self.distance_m[k]
+        frac = (metres - low) / (high - low) if high > low else 0.0
+        return max(after_s, k - 1 + frac)
+
+    def heart_rate_in(self, start_s: float, end_s: float) -> tuple[float | None, float | None]:
+        values = [
+            v for v in self.heart_rate[max(0, int(start_s)) : int(end_s) + 1] if v is not None
+        ]
+        if not values:
+            return None, None
+        return sum(values) / len(values), max(values)
+
+
+def resample(streams: Streams) -> Series | None:
+    """Return the run at 1 Hz, or None when it has no distance or speed."""
+    times = streams.time_s
+    if len(times) < 10:
+        return None
+    t0 = times[0]
+    rel = [t - t0 for t in times]
+    if streams.distance_m is not None:
+        dist_raw = [d if d is not None else 0.0 for d in streams.distance_m]
+    elif streams.speed_mps is not None:
+        dist_raw = [0.0]
+        for k in range(1, len(rel)):
+            dist_raw.append(dist_raw[-1] + (streams.speed_mps[k] or 0.0) * (rel[k] - rel[k - 1]))
+    else:
+        return None
+    # Distance never decreases; a GPS glitch that steps back is held flat.
+    for k in range(1, len(dist_raw)):
+        dist_raw[k] = max(dist_raw[k], dist_raw[k - 1])
+    end = int(rel[-1])
+    distance: list[float] = []
+    heart: list[float | None] = []
+    hr_raw = streams.heart_rate
+    k = 0
+    for second in range(end + 1):
+        while k + 1 < len(rel) and rel[k + 1] <= second:
+            k += 1
+        if k + 1 < len(rel) and rel[k + 1] > rel[k]:
+            frac = (second - rel[k]) / (rel[k + 1] - rel[k])
+            distance.append(dist_raw[k] + (dist_raw[k + 1] - dist_raw[k]) * frac)
+        else:
+            distance.append(dist_raw[k])
+        heart.append(hr_raw[k] if hr_raw is not None else None)
+    speed = []
+    h = SMOOTH_HALF_WIDTH_S
+    for second in range(end + 1):
+        lo, hi = max(0, second - h), min(end, second + h)
+        speed.append((distance[hi] - distance[lo]) / (hi - lo) if hi > lo else 0.0)
+    return Series(distance, speed, heart)
+
+
+def work_threshold(series: Series, rep: Step) -> float:
+    """Return the speed in m/s that separates work from recovery."""
+    if rep.target is not None:
+        return TARGET_SPEED_SHARE * 1000.0 / rep.target.mid_s_per_km
+    moving = sorted(v for v in series.speed_mps if v > 0.8)
+    if not moving:
+        return float("inf")
+    # Two-means split of the moving speeds: the jog and the reps.
+    low = moving[len(moving) // 5]
+    high = moving[len(moving) * 19 // 20]
+    for _ in range(20):
+        threshold = (low + high) / 2
+        slow = [v for v in moving if v < threshold]
+        fast = [v for v in moving if v >= threshold]
+        if not slow or not fast:
+            break
+        low, high = statistics.fmean(slow), statistics.fmean(fast)
+    return (low + high) / 2
+
+
+def find_segments(series: Series, threshold: float, min_length_s: float) -> list[tuple[int, int]]:
+    segments: list[tuple[int, int]] = []
+    start: int | None = None
+    for second, v in enumerate(series.speed_mps):
+        if v >= threshold and start is None:
+            start = second
+        elif v < threshold and start is not None:
+            segments.append((start, second))
+            start = None
+    if start is not None:
+        segments.append((start, series.end_s))
+    merged: list[tuple[int, int]] = []
+    for seg in segments:
+        if merged and seg[0] - merged[-1][1] <= MERGE_GAP_S:
+            merged[-1] = (merged[-1][0], seg[1])
+        else:
+            merged.append(seg)
+    return [s for s in merged if s[1] - s[0] >= min_length_s]
+
+
+def refine_start(series: Series, segment: tuple[int, int]) -> float:
+    """Return the second where the speed crosses halfway from the jog to the rep speed."""
+    start, end = segment
+    inside = series.speed_mps[start:end] or [series.speed_mps[start]]
+    rep_speed = statistics.median(inside)
+    before = series.speed_mps[max(0, start - 20) : start] or [0.0]
+    jog_speed = statistics.median(before)
+    half = (jog_speed + rep_speed) / 2
+    # Raw speed from one-second distance differences, searched around the smoothed edge.
+    lo = max(1, start - 2 * SMOOTH_HALF_WIDTH_S - 3)
+    hi = min(series.end_s, start + 2 * SMOOTH_HALF_WIDTH_S + 3)
+    for second in range(lo, hi + 1):
+        raw = series.distance_m[second] - series.distance_m[second - 1]
+        if raw >= half:
+            # Interpolate inside the second where the crossing happened.
+            prev = series.distance_m[second - 1] - series.distance_m[max(0, second - 2)]
+            if raw > prev:
+                return second - 1 + max(0.0, min(1.0, (half - prev) / (raw - prev)))
+            return float(second - 1)
+    return float(start)
+
+
+@dataclass
+class StreamAlignment:
+    steps: list[AlignedStep]
+    confidence: float
+    notes: list[str]
+
+
+def align_streams(
+    flat: list[FlatStep],
+    series: Series,
+    rep_indices: list[int],
+    recovery_indices: list[int],
+    empty: list[AlignedStep],
+) -> StreamAlignment:
+    """Cut reps, recoveries and the steps around them out of the 1 Hz series."""
+    notes: list[str] = []
+    if not rep_indices:
+        return StreamAlignment(empty, 0.0, ["the workout has no reps to find in the stream"])
+    rep = flat[rep_indices[0]].step
+    planned_s = rep.estimated_duration_s()
+    threshold = work_threshold(series, rep)
+    segments = find_segments(series, threshold, max(15.0, 0.5 * planned_s))
+    if rep.end.kind is EndKind.DISTANCE:
+        assert rep.end.value is not None
+        length = rep.end.value
+
+        def fit(seg: tuple[int, int]) -> float:
+            covered = series.distance_m[seg[1]] - series.distance_m[seg[0]]
+            return abs(covered - length) / length
+
+    else:
+        assert rep.end.value is not None
+        length = rep.end.value
+
+        def fit(seg: tuple[int, int]) -> float:
+            return abs((seg[1] - seg[0]) - length) / length
+
+    candidates = [s for s in segments if fit(s) < 1.0]
+    wanted = len(rep_indices)
+    if len(candidates) > wanted:
+        best = sorted(candidates, key=fit)[:wanted]
+        candidates = sorted(best)
+    steps = [_copy(s) for s in empty]
+
+    spans: list[tuple[float, float]] = []
+    for seg in candidates:
+        start = refine_start(series, seg)
+        if rep.end.kind is EndKind.DISTANCE:
+            end = series.time_at_distance(series.distance_at(start) + length, start)
+            if end is None:
+                end = float(series.end_s)
+        else:
+            end = min(float(series.end_s), start + length)
+        spans.append((start, end))
+
+    for number, flat_index in enumerate(rep_indices):
+        if number < len(spans):
+            _set(steps[flat_index], series, *spans[number])
+    for number, flat_index in enumerate(recovery_indices):
+        if number >= len(spans):
+            break
+        start = spans[number][1]
+        if number + 1 < len(spans):
+            end = spans[number + 1][0]
+        else:
+            end = _forward_end(series, flat[flat_index].step, start)
+        if end > start:
+            _set(steps[flat_index], series, start, end)
+
+    if spans:
+        _layout_before(steps, flat, series, rep_indices[0], spans[0][0])
+        last = max(i for i in rep_indices + recovery_indices if not steps[i].missing)
+        after = max(rep_indices + recovery_indices) + 1
+        _layout_after(steps, flat, series, after, steps[last].end_s or 0.0)
+
+    found = len(spans)
+    if found < wanted:
+        notes.append(f"the speed stream shows {found} of {wanted} reps")
+    speeds = [
+        distance / duration
+        for i in rep_indices
+        if (distance := steps[i].distance_m) and (duration := steps[i].duration_s)
+    ]
+    spread = statistics.pstdev(speeds) / statistics.fmean(speeds) if len(speeds) > 1 else 0.2
+    confidence = 0.85 * (found / wanted) * max(0.0, 1.0 - 3.0 * spread)
+    return StreamAlignment(steps, round(confidence, 2), notes)
+
+
+def _copy(step: AlignedStep) -> AlignedStep:
+    return AlignedStep(**{**step.__dict__, "laps": []})
+
+
+def _set(aligned: AlignedStep, series: Series, start: float, end: float) -> None:
+    aligned.missing = False
+    aligned.start_s = round(start, 2)
+    aligned.end_s = round(end, 2)
+    aligned.duration_s = round(end - start, 2)
+    aligned.distance_m = round(series.distance_at(end) - series.distance_at(start), 1)
+    aligned.avg_hr, aligned.max_hr = series.heart_rate_in(start, end)
+
+
+def _forward_end(series: Series, step: Step, start: float) -> float:
+    if step.end.kind is EndKind.DISTANCE and step.end.value is not None:
+        found = series.time_at_distance(series.distance_at(start) + step.end.value, start)
+        return found if found is not None else float(series.end_s)
+    if step.end.kind is EndKind.TIME and step.end.value is not None:
+        return min(float(series.end_s), start + step.end.value)
+    return float(series.end_s)
+
+
+def _backward_start(series: Series, step: Step, end: float) -> float:
+    if step.end.kind is EndKind.DISTANCE and step.end.value is not None:
+        target = series.distance_at(end) - step.end.value
+        if target <= 0:
+            return 0.0
+        found = series.time_at_distance(target, 0.0)
+        return found if found is not None else 0.0
+    if step.end.kind is EndKind.TIME and step.end.value is not None:
+        return max(0.0, end - step.end.value)
+    return 0.0
+
+
+def _layout_before(
+    steps: list[AlignedStep], flat: list[FlatStep], series: Series, first: int, end: float
+) -> None:
+    """Place the steps before the first rep backwards from it; the first takes the rest."""
+    for index in range(first - 1, -1, -1):
+        if not steps[index].missing:
+            break
+        start = 0.0 if index == 0 else _backward_start(series, flat[index].step, end)
+        if end > start:
+            _set(steps[index], series, start, end)
+        end = start
+
+
+def _layout_after(
+    steps: list[AlignedStep], flat: list[FlatStep], series: Series, first: int, start: float
+) -> None:
+    """Place the steps after the main set forwards; the last takes the rest of the run."""
+    for index in range(first, len(steps)):
+        if not steps[index].missing:
+            continue
+        last = index == len(steps) - 1
+        end = float(series.end_s) if last else _forward_end(series, flat[index].step, start)
+        if end > start:
+            _set(steps[index], series, start, end)
+        start = end
