@@ -1,0 +1,366 @@
+"""Morning and post-run summaries as plain text (chat) and HTML (email).
+
+The facts come in as plain data gathered by the service; this module only lays them
+out. Every pace is shown in the runner's units and every rep target also as a time
+per rep, because that is what the runner reads on the watch at the track.
+Nothing secret reaches these functions, so nothing secret can reach a message.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.analysis.model import SessionAnalysis
+from bot.workouts.model import EndKind, Repeat, Step, StepKind, Workout
+from bot.workouts.pace import (
+    Unit,
+    format_distance,
+    format_duration,
+    format_pace,
+    time_for_distance_s,
+)
+
+MORNING = "morning"
+POST_RUN = "post-run"
+KINDS = (MORNING, POST_RUN)
+
+# Content-ID and file name of the rep chart; the HTML refers to it as cid:reps.png.
+CHART_NAME = "reps.png"
+
+COLOUR_HEX = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828"}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One rendered message: a title, a chat body, an email body and an optional chart."""
+
+    kind: str
+    local_date: date
+    session_id: str
+    title: str
+    text: str
+    html: str
+    chart_png: bytes | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class TuningLine:
+    session_id: str
+    title: str  # the session it changed, as the runner knows it
+    text: str | None  # the new prescription, or None when it was kept
+    reason: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: str
+    date: date
+    title: str
+    workout: Workout
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class MorningFacts:
+    today: date
+    units: Unit
+    session: SessionView | None  # today's session, None on a rest day
+    next_session: SessionView | None  # the next session after today
+    race_name: str
+    race_date: date
+    tuned: list[TuningLine] = field(default_factory=list)
+    week_start: date | None = None
+    week_planned_m: float = 0.0
+    week_done_m: float = 0.0
+    # Set when the summary goes out after its scheduled time: the local send time.
+    late_at: datetime | None = None
+    scheduled_time: str | None = None
+    calendar_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class PostRunFacts:
+    session: SessionView
+    units: Unit
+    analysis: SessionAnalysis
+    activity_name: str | None
+    activity_distance_m: float
+    activity_time_s: float
+    decision: TuningLine | None
+    calendar_problem: str | None = None
+
+
+# --- Targets in the runner's terms ------------------------------------------------------------
+
+
+def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
+    """Describe one step: its length, its pace band and the time that band means for it."""
+    names = {
+        StepKind.WARMUP: "warm-up",
+        StepKind.COOLDOWN: "cool-down",
+        StepKind.RECOVERY: "recovery jog",
+        StepKind.REST: "rest",
+        StepKind.ACTIVE: "",
+    }
+    name = names[step.kind]
+    if step.end.kind is EndKind.TIME:
+        assert step.end.value is not None
+        length = format_duration(step.end.value)
+    elif step.end.kind is EndKind.DISTANCE:
+        assert step.end.value is not None
+        length = format_distance(step.end.value, units)
+    else:
+        length = "until lap press"
+    parts = [f"{length} {name}".strip()]
+    target = step.target
+    if target is not None:
+        parts.append(f"at {_pace_band(target.fast_s_per_km, target.slow_s_per_km, units)}")
+        if step.end.kind is EndKind.DISTANCE and step.end.value is not None:
+            fast = time_for_distance_s(target.fast_s_per_km, step.end.value)
+            slow = time_for_distance_s(target.slow_s_per_km, step.end.value)
+            each = " each" if repeated else ""
+            parts.append(f"({_time_band(fast, slow)}{each})")
+        elif step.end.kind is EndKind.TIME and step.end.value is not None:
+            far = step.end.value / target.fast_s_per_km * 1000.0
+            near = step.end.value / target.slow_s_per_km * 1000.0
+            parts.append(f"({format_distance(near, units)}-{format_distance(far, units)})")
+    elif step.kind not in (StepKind.REST,):
+        parts.append("easy")
+    return " ".join(parts)
+
+
+def describe_workout(workout: Workout, units: Unit) -> list[str]:
+    """Return one line per block: steps as they are, repeats as "15 x (...)"."""
+    return [_describe_block(block, units) for block in workout.steps]
+
+
+def _describe_block(block: Step | Repeat, units: Unit, *, repeated: bool = False) -> str:
+    if isinstance(block, Step):
+        return describe_step(block, units, repeated=repeated)
+    inner = ", then ".join(_describe_block(child, units, repeated=True) for child in block.steps)
+    return f"{block.count} x ({inner})"
+
+
+def _pace_band(fast_s_per_km: float, slow_s_per_km: float, units: Unit) -> str:
+    fast = format_pace(fast_s_per_km, units)
+    slow = format_pace(slow_s_per_km, units)
+    if fast == slow:
+        return fast
+    return f"{fast.split('/')[0]}-{slow}"
+
+
+def _time_band(fast_s: float, slow_s: float) -> str:
+    if fast_s < 120 and slow_s < 120:
+        low, high = f"{fast_s:.0f}", f"{slow_s:.0f}"
+        return f"{low} s" if low == high else f"{low}-{high} s"
+    low, high = format_duration(fast_s), format_duration(slow_s)
+    return low if low == high else f"{low}-{high}"
+
+
+def _day(value: date) -> str:
+    return value.strftime("%a %d %b %Y")
+
+
+# --- Morning ----------------------------------------------------------------------------------
+
+
+def render_morning(facts: MorningFacts) -> Summary:
+    """Render today's session, what was tuned since the last message, race and week totals."""
+    lines: list[str] = []
+    if facts.late_at is not None:
+        lines.append(
+            f"Sent late at {facts.late_at.strftime('%H:%M')}: peakbot was not running at "
+            f"{facts.scheduled_time or 'the morning summary time'}."
+        )
+    if facts.session is not None:
+        title = f"Today: {facts.session.title} ({_day(facts.today)})"
+        lines.append(title)
+        lines.extend(f"  - {line}" for line in describe_workout(facts.session.workout, facts.units))
+        workout = facts.session.workout
+        lines.append(
+            f"  About {format_distance(round(workout.distance_m(), -2), facts.units)} "
+            f"in {format_duration(workout.duration_s())}."
+        )
+        if facts.session.note:
+            lines.append(f"  Note: {facts.session.note}")
+    else:
+        title = f"Rest day ({_day(facts.today)})"
+        lines.append(f"No session today, {_day(facts.today)}.")
+        if facts.next_session is not None:
+            lines.append(f"Next: {facts.next_session.title} on {_day(facts.next_session.date)}.")
+
+    if facts.tuned:
+        lines.append("Tuned since the last message:")
+        for item in facts.tuned:
+            change = item.text if item.text else "kept as it was"
+            lines.append(f"  - {item.title}: {change}. Why: {item.reason}")
+    else:
+        lines.append("Nothing was tuned since the last message.")
+
+    days = (facts.race_date - facts.today).days
+    if days > 0:
+        lines.append(f"{facts.race_name}: {days} days to go ({_day(facts.race_date)}).")
+    elif days == 0:
+        lines.append(f"{facts.race_name} is today. Good luck!")
+    else:
+        lines.append(f"{facts.race_name} was {-days} days ago.")
+
+    if facts.week_start is not None:
+        lines.append(
+            f"This week from {facts.week_start.strftime('%a %d %b')}: "
+            f"{format_distance(facts.week_planned_m, facts.units)} planned, "
+            f"{format_distance(facts.week_done_m, facts.units)} done."
+        )
+    if facts.calendar_problem:
+        lines.append(f"Calendar problem: {facts.calendar_problem}")
+
+    text = "\n".join(lines)
+    return Summary(
+        kind=MORNING,
+        local_date=facts.today,
+        session_id="",
+        title=f"peakbot morning: {title}",
+        text=text,
+        html=_html_page(title, _paragraphs([line for line in lines if line != title])),
+        late=facts.late_at is not None,
+    )
+
+
+# --- Post-run ---------------------------------------------------------------------------------
+
+
+def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
+    """Return the rep table: number, distance, time, pace, target time, heart rate, verdict."""
+    rows: list[list[str]] = []
+    for rep in analysis.reps:
+        target = ""
+        verdict = ""
+        if rep.target_fast_s_per_km is not None and rep.target_slow_s_per_km is not None:
+            fast = time_for_distance_s(rep.target_fast_s_per_km, rep.distance_m)
+            slow = time_for_distance_s(rep.target_slow_s_per_km, rep.distance_m)
+            target = f"{fast:.1f}-{slow:.1f}"
+            if rep.pace_s_per_km < rep.target_fast_s_per_km:
+                verdict = "fast"
+            elif rep.pace_s_per_km > rep.target_slow_s_per_km:
+                verdict = "slow"
+            else:
+                verdict = "ok"
+        rows.append(
+            [
+                str(rep.number),
+                format_distance(rep.distance_m, units),
+                f"{rep.time_s:.1f}",
+                format_pace(rep.pace_s_per_km, units),
+                target,
+                "" if rep.avg_hr is None else f"{rep.avg_hr:.0f}",
+                verdict,
+            ]
+        )
+    return rows
+
+
+REP_HEADER = ["Rep", "Distance", "Time s", "Pace", "Target s", "HR", ""]
+
+
+def _text_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
+    """Render the rep table, compliance with its colour, the tuning decision and a chart."""
+    metrics = facts.analysis.metrics
+    title = (
+        f"{facts.session.title} ({_day(facts.session.date)}): "
+        f"{metrics.compliance}% compliance, {metrics.colour}"
+    )
+    lines = [title]
+    run = f"Run: {format_distance(facts.activity_distance_m, facts.units)} in "
+    run += format_duration(facts.activity_time_s)
+    if facts.activity_name:
+        run += f" ({facts.activity_name})"
+    lines.append(run + ".")
+    if metrics.reps_completed is not None:
+        lines.append(
+            f"Reps: {metrics.reps_completed} of {metrics.reps_prescribed} done, "
+            f"{metrics.reps_in_band or 0} in the target band."
+        )
+    rows = rep_rows(facts.analysis, facts.units)
+    table_lines = _text_table(REP_HEADER, rows) if rows else ["No reps were found in this run."]
+    notes = [f"Note: {note}" for note in facts.analysis.notes]
+    decision_lines: list[str] = []
+    if facts.decision is not None:
+        change = facts.decision.text if facts.decision.text else "no change"
+        decision_lines.append(f"Next {facts.decision.title}: {change}.")
+        decision_lines.append(f"Why: {facts.decision.reason}")
+    if facts.calendar_problem:
+        decision_lines.append(f"Calendar problem: {facts.calendar_problem}")
+
+    text = "\n".join([*lines, *table_lines, *notes, *decision_lines])
+
+    chart_png = None
+    if chart and facts.analysis.reps:
+        from bot.notify.chart import rep_chart_png
+
+        chart_png = rep_chart_png(facts.analysis, title=facts.session.title)
+
+    colour = COLOUR_HEX.get(metrics.colour, "#555555")
+    body = [
+        f'<p style="color:{colour};font-weight:bold">{html.escape(lines[0])}</p>',
+        _paragraphs(lines[1:]),
+        _html_table(REP_HEADER, rows) if rows else "<p>No reps were found in this run.</p>",
+    ]
+    if chart_png is not None:
+        body.append(f'<p><img src="cid:{CHART_NAME}" alt="Rep times against the target band"></p>')
+    body.append(_paragraphs([*notes, *decision_lines]))
+    return Summary(
+        kind=POST_RUN,
+        local_date=facts.session.date,
+        session_id=facts.session.id,
+        title=f"peakbot: {title}",
+        text=text,
+        html=_html_page(title, "\n".join(body), heading=False),
+        chart_png=chart_png,
+    )
+
+
+# --- HTML helpers -----------------------------------------------------------------------------
+
+
+def _paragraphs(lines: list[str]) -> str:
+    out: list[str] = []
+    items: list[str] = []
+    for line in lines:
+        if line.startswith("  "):
+            items.append(f"<li>{html.escape(line.strip().removeprefix('- '))}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        out.append(f"<p>{html.escape(line)}</p>")
+    if items:
+        out.append("<ul>" + "".join(items) + "</ul>")
+    return "\n".join(out)
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
+    cell = 'style="padding:2px 8px;text-align:right"'
+    head = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td {cell}>{html.escape(value)}</td>" for value in row) + "</tr>"
+        for row in rows
+    )
+    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
+
+
+def _html_page(title: str, body: str, *, heading: bool = True) -> str:
+    top = f"<h2>{html.escape(title)}</h2>\n" if heading else ""
+    return (
+        f'<!DOCTYPE html>\n<html><body style="font-family:sans-serif">\n{top}{body}\n</body></html>'
+    )

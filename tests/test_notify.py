@@ -1,0 +1,398 @@
+"""Summaries: rendering, the rep chart, and delivery by SMTP, json:// and the outbox."""
+
+from __future__ import annotations
+
+import email
+import io
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.analysis.model import RepMetrics, SessionAnalysis, SessionMetrics
+from bot.notify.deliver import LOCAL_TARGET, Notifier, flush_outbox, target_id
+from bot.notify.summary import (
+    MorningFacts,
+    PostRunFacts,
+    SessionView,
+    Summary,
+    TuningLine,
+    render_morning,
+    render_post_run,
+)
+from bot.store import jobs
+from bot.store.db import Store
+from bot.workouts.model import EndCondition, PaceRange, Repeat, Step, StepKind, Workout
+
+NOW = datetime(2023, 4, 11, 5, 30, tzinfo=UTC)
+
+
+def speed_sharpen(reps: int = 15) -> Workout:
+    return Workout(
+        "Speed Sharpen",
+        (
+            Step(StepKind.WARMUP, EndCondition.time(300)),
+            Step(StepKind.ACTIVE, EndCondition.distance(2000), PaceRange(238, 242)),
+            Repeat(
+                reps,
+                (
+                    Step(StepKind.ACTIVE, EndCondition.distance(400), PaceRange(175, 177.5)),
+                    Step(StepKind.REST, EndCondition.time(60)),
+                ),
+            ),
+            Step(StepKind.COOLDOWN, EndCondition.time(300)),
+        ),
+    )
+
+
+def session_view() -> SessionView:
+    return SessionView("speed-sharpen-1", date(2023, 4, 11), "Speed Sharpen", speed_sharpen())
+
+
+def analysis(times: list[float]) -> SessionAnalysis:
+    reps = [
+        RepMetrics(
+            number=i + 1,
+            step_index=2 + 2 * i,
+            distance_m=400.0,
+            time_s=t,
+            pace_s_per_km=t * 2.5,
+            time_per_400m_s=t,
+            avg_hr=170.0 + i,
+            max_hr=175.0 + i,
+            target_fast_s_per_km=175.0,
+            target_slow_s_per_km=177.5,
+            in_band=70.0 <= t <= 71.0,
+            deviation_s_per_400m=t - 70.5,
+        )
+        for i, t in enumerate(times)
+    ]
+    metrics = SessionMetrics(
+        reps_prescribed=15,
+        reps_completed=len(times),
+        reps_in_band=sum(1 for r in reps if r.in_band),
+        mean_time_per_400m_s=sum(times) / len(times),
+        target_time_per_400m_s=70.5,
+        mean_deviation_s_per_400m=None,
+        mean_deviation_pct=None,
+        fade_pct=None,
+        cv_pct=None,
+        hr_drift_bpm=None,
+        compliance=87,
+        colour="amber",
+    )
+    return SessionAnalysis("laps", 0.95, reps, [], [], metrics, workout_name="Speed Sharpen")
+
+
+def post_run_summary() -> Summary:
+    facts = PostRunFacts(
+        session=session_view(),
+        units="km",
+        analysis=analysis([70.2, 70.8, 71.6, 69.4, 70.5]),
+        activity_name="Track",
+        activity_distance_m=9800.0,
+        activity_time_s=3200.0,
+        decision=TuningLine("speed-sharpen-2", "Speed Sharpen", "16 x 400 m", "all reps in band"),
+    )
+    return render_post_run(facts)
+
+
+def morning_facts(**changes: Any) -> MorningFacts:
+    values: dict[str, Any] = {
+        "today": date(2023, 4, 11),
+        "units": "km",
+        "session": session_view(),
+        "next_session": None,
+        "race_name": "London Marathon",
+        "race_date": date(2023, 4, 23),
+        "tuned": [TuningLine("speed-sharpen-1", "Speed Sharpen", "16 x 400 m", "reps in band")],
+        "week_start": date(2023, 4, 10),
+        "week_planned_m": 52000.0,
+        "week_done_m": 10000.0,
+    }
+    values.update(changes)
+    return MorningFacts(**values)
+
+
+# --- Rendering --------------------------------------------------------------------------------
+
+
+def test_morning_rep_targets_km() -> None:
+    text = render_morning(morning_facts()).text
+    assert "400 m at 2:55-2:58/km (70-71 s each)" in text
+
+
+def test_morning_targets_miles() -> None:
+    text = render_morning(morning_facts(units="mi")).text
+    assert "0.25 mi at 4:42-4:46/mi (70-71 s each)" in text
+
+
+def test_morning_days_to_race() -> None:
+    text = render_morning(morning_facts()).text
+    assert "London Marathon: 12 days to go" in text
+
+
+def test_morning_week_distance() -> None:
+    text = render_morning(morning_facts()).text
+    assert "52.0 km planned, 10.0 km done" in text
+
+
+def test_morning_tuning_reason() -> None:
+    text = render_morning(morning_facts()).text
+    assert "Speed Sharpen: 16 x 400 m. Why: reps in band" in text
+
+
+def test_morning_late_says_so() -> None:
+    late = datetime(2023, 4, 11, 9, 14)
+    summary = render_morning(morning_facts(late_at=late, scheduled_time="06:30"))
+    assert summary.text.startswith("Sent late at 09:14")
+    assert summary.late
+
+
+def test_morning_rest_day_names_next() -> None:
+    facts = morning_facts(session=None, next_session=session_view(), today=date(2023, 4, 10))
+    assert "Next: Speed Sharpen on Tue 11 Apr 2023." in render_morning(facts).text
+
+
+def test_morning_calendar_problem() -> None:
+    facts = morning_facts(calendar_problem="calendar.yaml line 3: invalid date")
+    assert "Calendar problem: calendar.yaml line 3" in render_morning(facts).text
+
+
+def test_post_run_rep_table() -> None:
+    text = post_run_summary().text
+    assert "3     400 m    71.6  2:59/km  70.0-71.0  172  slow" in text
+
+
+def test_post_run_compliance_colour() -> None:
+    summary = post_run_summary()
+    assert "87% compliance, amber" in summary.title
+    assert "#ef8f00" in summary.html
+
+
+def test_post_run_decision_reason() -> None:
+    assert "Why: all reps in band" in post_run_summary().text
+
+
+def test_post_run_chart_png() -> None:
+    chart = post_run_summary().chart_png
+    assert chart is not None
+    assert chart.startswith(b"\x89PNG")
+
+
+def test_post_run_html_references_chart() -> None:
+    assert 'src="cid:reps.png"' in post_run_summary().html
+
+
+# --- Delivery ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    db = Store(tmp_path / "peakbot.sqlite3")
+    yield db
+    db.close()
+
+
+def stored(store: Store, summary: Summary, targets: list[str]) -> jobs.StoredSummary:
+    row = jobs.create_summary(
+        store,
+        kind=summary.kind,
+        local_date=summary.local_date,
+        session_id=summary.session_id,
+        now=NOW,
+        late=summary.late,
+        title=summary.title,
+        text=summary.text,
+        html=summary.html,
+        chart_png=summary.chart_png,
+        targets=targets,
+    )
+    assert row is not None
+    return row
+
+
+class SmtpSink:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpSink, int]]:
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+class JsonSink:
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.status = 200
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                sink.bodies.append(json.loads(self.rfile.read(length)))
+                self.send_response(sink.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.httpd.server_address[1]}/hook"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def json_sink() -> Iterator[JsonSink]:
+    sink = JsonSink()
+    yield sink
+    sink.stop()
+
+
+def html_part(message: Message) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode()
+    raise AssertionError("no HTML part")
+
+
+def test_email_html_with_inline_chart(store: Store, smtp: tuple[SmtpSink, int]) -> None:
+    sink, port = smtp
+    url = f"mailto://127.0.0.1:{port}?from=peakbot@example.com&to=runner@example.com"
+    notifier = Notifier([url], retry_delay_s=0)
+    stored(store, post_run_summary(), notifier.targets())
+
+    report = flush_outbox(store, notifier, lambda: NOW)
+
+    assert report.sent == 1
+    assert len(sink.messages) == 1
+    message = sink.messages[0]
+    images = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1
+    assert images[0]["Content-ID"] == "<reps.png>"
+    body = html_part(message)
+    assert 'src="cid:reps.png"' in body
+    assert "<td" in body and "71.6" in body
+
+
+def test_json_chat_message(store: Store, json_sink: JsonSink) -> None:
+    notifier = Notifier([json_sink.url], retry_delay_s=0)
+    stored(store, post_run_summary(), notifier.targets())
+
+    flush_outbox(store, notifier, lambda: NOW)
+
+    assert len(json_sink.bodies) == 1
+    message = json_sink.bodies[0]["message"]
+    assert "87% compliance, amber" in message
+    assert "<table" not in message
+
+
+def test_failed_delivery_retried_then_given_up(store: Store, json_sink: JsonSink) -> None:
+    json_sink.status = 500
+    notifier = Notifier([json_sink.url], tries_per_send=1, retry_delay_s=0)
+    summary = stored(store, post_run_summary(), notifier.targets())
+
+    reports = [flush_outbox(store, notifier, lambda: NOW) for _ in range(7)]
+
+    assert [r.failed for r in reports] == [1, 1, 1, 1, 1, 0, 0]
+    assert jobs.deliveries_for(store, summary.id)[0].state == jobs.GAVE_UP
+
+
+def test_failed_delivery_sent_later(store: Store, json_sink: JsonSink) -> None:
+    json_sink.status = 503
+    notifier = Notifier([json_sink.url], tries_per_send=1, retry_delay_s=0)
+    summary = stored(store, post_run_summary(), notifier.targets())
+    flush_outbox(store, notifier, lambda: NOW)
+    json_sink.status = 200
+
+    flush_outbox(store, notifier, lambda: NOW)
+
+    assert jobs.deliveries_for(store, summary.id)[0].state == jobs.SENT
+
+
+def test_unreachable_target_no_raise(store: Store) -> None:
+    notifier = Notifier(["json://127.0.0.1:9/hook"], tries_per_send=1, retry_delay_s=0)
+    stored(store, post_run_summary(), notifier.targets())
+
+    report = flush_outbox(store, notifier, lambda: NOW)
+
+    assert report.failed == 1
+
+
+def test_interrupted_delivery_not_resent(store: Store, json_sink: JsonSink) -> None:
+    notifier = Notifier([json_sink.url], retry_delay_s=0)
+    summary = stored(store, post_run_summary(), notifier.targets())
+    jobs.claim_delivery(store, summary.id, target_id(json_sink.url), NOW)
+    jobs.settle_interrupted_deliveries(store, NOW)
+
+    flush_outbox(store, notifier, lambda: NOW)
+
+    assert json_sink.bodies == []
+
+
+def test_summary_stored_once(store: Store) -> None:
+    stored(store, post_run_summary(), [LOCAL_TARGET])
+    summary = post_run_summary()
+    again = jobs.create_summary(
+        store,
+        kind=summary.kind,
+        local_date=summary.local_date,
+        session_id=summary.session_id,
+        now=NOW,
+        late=False,
+        title=summary.title,
+        text=summary.text,
+        html=summary.html,
+        chart_png=None,
+        targets=[LOCAL_TARGET],
+    )
+    assert again is None
+
+
+def test_local_target_prints(store: Store) -> None:
+    out = io.StringIO()
+    notifier = Notifier([], out=out)
+    stored(store, render_morning(morning_facts()), notifier.targets())
+
+    flush_outbox(store, notifier, lambda: NOW)
+
+    assert "Today: Speed Sharpen" in out.getvalue()
+
+
+def test_target_id_hides_url() -> None:
+    url = "tgram://123456:secret-token/987"
+    assert "secret" not in target_id(url)
