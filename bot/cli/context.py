@@ -10,6 +10,8 @@ from bot.config.settings import Settings, SettingsError, load_settings
 from bot.errors import UserInputError
 
 if TYPE_CHECKING:
+    from bot.config.calendar import Calendar
+    from bot.plan import PlannedSession
     from bot.store.db import Store
 
 
@@ -18,6 +20,8 @@ class AppContext:
     settings: Settings
     config_path: Path
     _store: Store | None = field(default=None, repr=False)
+    _calendar: Calendar | None = field(default=None, repr=False)
+    _plan: list[PlannedSession] | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, config_path: Path | None, env_file: Path | None) -> AppContext:
@@ -34,3 +38,25 @@ class AppContext:
 
             self._store = Store(self.settings.database)
         return self._store
+
+    @property
+    def calendar(self) -> Calendar:
+        """The validated calendar at `config_path`, loaded once; raises CalendarError."""
+        if self._calendar is None:
+            from bot.config.load import load_calendar
+
+            self._calendar = load_calendar(self.config_path)
+        return self._calendar
+
+    @property
+    def plan(self) -> list[PlannedSession]:
+        """The calendar's sessions resolved with any stored tuned prescriptions, built once.
+
+        A store that does not exist yet is not created just to find it empty.
+        """
+        if self._plan is None:
+            from bot.plan import build_plan, load_stored_prescriptions
+
+            store = self.store if self.settings.database.exists() else None
+            self._plan = build_plan(self.calendar, load_stored_prescriptions(store))
+        return self._plan
