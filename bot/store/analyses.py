@@ -1,0 +1,178 @@
+"""Stored session analyses and the coach's tuned prescriptions.
+
+An analysis row is keyed by the session it measured; a prescription row is keyed by
+the session it will change, and keeps the calendar's text of that session at the
+time of the decision so that build_plan can drop it once the runner edits the
+calendar.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.analysis.model import SessionAnalysis
+from bot.plan import TunedPrescription
+from bot.store.db import Store
+
+if TYPE_CHECKING:
+    from bot.coach.tune import TuningDecision
+    from bot.workouts.model import Workout
+
+MIGRATIONS = [
+    (
+        "analyses_1",
+        """
+        CREATE TABLE analyses (
+            session_id TEXT PRIMARY KEY,
+            family TEXT,
+            session_date TEXT,
+            activity_key TEXT,
+            method TEXT,
+            confidence REAL,
+            compliance INTEGER,
+            colour TEXT,
+            data TEXT,
+            decision TEXT,
+            saved_at TEXT NOT NULL DEFAULT (datetime('now'))
+        );
+        CREATE INDEX analyses_family ON analyses (family, session_date);
+        CREATE TABLE prescriptions (
+            session_id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            calendar_text TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            decided_at TEXT NOT NULL DEFAULT (datetime('now'))
+        );
+        """,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """An analysed (or missed) session and the decision taken from it.
+
+    It has the attributes of bot.coach.tune.SessionAnalysisRecord, so a list of them
+    can be passed to decide_next as the history.
+    """
+
+    session_id: str
+    date: date
+    family: str
+    activity_key: str | None
+    analysis: SessionAnalysis | None  # None when the session was not done
+    decision: dict[str, Any] | None  # action, text, reason, session_id of the next session
+    workout: Workout | None = None
+
+
+def save_analysis(
+    store: Store,
+    session_id: str,
+    activity_key: str | None,
+    analysis: SessionAnalysis | None,
+    decision: TuningDecision | None,
+    *,
+    family: str = "",
+    session_date: date | None = None,
+) -> None:
+    """Insert or replace the analysis of one session; `analysis` None records a miss."""
+    decision_json = None
+    if decision is not None:
+        decision_json = json.dumps(
+            {
+                "action": decision.action,
+                "text": decision.text,
+                "reason": decision.reason,
+                "session_id": decision.session_id,
+            }
+        )
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO analyses (session_id, family, session_date, activity_key,"
+            " method, confidence, compliance, colour, data, decision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                family,
+                session_date.isoformat() if session_date else None,
+                activity_key,
+                analysis.method if analysis else None,
+                analysis.confidence if analysis else None,
+                analysis.metrics.compliance if analysis else None,
+                analysis.metrics.colour if analysis else None,
+                json.dumps(analysis.to_dict()) if analysis else None,
+                decision_json,
+            ),
+        )
+
+
+def get_analysis(store: Store, session_id: str) -> StoredAnalysis | None:
+    row = store.conn.execute(
+        "SELECT * FROM analyses WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return _stored(row) if row is not None else None
+
+
+def list_analyses(store: Store, family: str | None = None) -> list[StoredAnalysis]:
+    """Return stored analyses by session date, oldest first, of one family or all."""
+    if family is None:
+        rows = store.conn.execute(
+            "SELECT * FROM analyses ORDER BY session_date, session_id"
+        ).fetchall()
+    else:
+        rows = store.conn.execute(
+            "SELECT * FROM analyses WHERE family = ? ORDER BY session_date, session_id",
+            (family,),
+        ).fetchall()
+    return [_stored(row) for row in rows]
+
+
+def save_tuned(store: Store, prescription: TunedPrescription) -> None:
+    """Insert or replace the tuned prescription of the session it applies to."""
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO prescriptions (session_id, text, calendar_text, reason)"
+            " VALUES (?, ?, ?, ?)",
+            (
+                prescription.session_id,
+                prescription.text,
+                prescription.calendar_text,
+                prescription.reason,
+            ),
+        )
+
+
+def load_tuned(store: Store) -> dict[str, TunedPrescription]:
+    rows = store.conn.execute(
+        "SELECT session_id, text, calendar_text, reason FROM prescriptions"
+    ).fetchall()
+    return {
+        row["session_id"]: TunedPrescription(
+            session_id=row["session_id"],
+            text=row["text"],
+            calendar_text=row["calendar_text"],
+            reason=row["reason"],
+        )
+        for row in rows
+    }
+
+
+def delete_tuned(store: Store, session_id: str) -> None:
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM prescriptions WHERE session_id = ?", (session_id,))
+
+
+def _stored(row: Any) -> StoredAnalysis:
+    data = row["data"]
+    decision = row["decision"]
+    return StoredAnalysis(
+        session_id=row["session_id"],
+        date=date.fromisoformat(row["session_date"]) if row["session_date"] else date.min,
+        family=row["family"] or "",
+        activity_key=row["activity_key"],
+        analysis=SessionAnalysis.from_dict(json.loads(data)) if data else None,
+        decision=json.loads(decision) if decision else None,
+    )
