@@ -18,7 +18,7 @@ from bot.coach.bounds import TuningBounds
 from bot.config.calendar import Athlete, Calendar, Race
 from bot.errors import UserInputError
 from bot.workouts.athlete import RACE_DISTANCES_M, AthletePaces
-from bot.workouts.model import Block, EndCondition, EndKind, Repeat, StepKind, Workout
+from bot.workouts.model import Block, EndCondition, EndKind, Repeat, Step, StepKind, Workout
 from bot.workouts.pace import Unit, format_distance, format_duration, format_pace
 from bot.workouts.text import parse_workout
 
@@ -210,6 +210,16 @@ def describe_workout(workout: Workout, units: Unit = "km") -> str:
     For example "5:00 warm-up @ 6:00/km, 2.0 km @ 4:00/km, 15 x (400 m @ 2:56/km,
     60 s rest), 5:00 cool-down @ 6:00/km".
     """
+    if len(workout.steps) == 1 and isinstance(workout.steps[0], Step):
+        # A one-step run ("10km @ E") is the whole session, whatever kind the parser
+        # gave its only step.
+        step = workout.steps[0]
+        length = format_step_length(step.end, units)
+        return (
+            f"{length} @ {format_pace(step.target.mid_s_per_km, units)}"
+            if step.target
+            else f"{length} run"
+        )
     return ", ".join(_describe_block(block, units) for block in workout.steps)
 
 

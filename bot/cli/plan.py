@@ -257,8 +257,15 @@ def _lap_time(pace_s_per_km: float) -> str:
 
 
 def _band(target: PaceRange) -> str:
-    band = f"{format_pace(target.fast_s_per_km)}-{format_pace(target.slow_s_per_km)}"
-    return f"{band} ({target.label})" if target.label else band
+    """Format the band as "2:54-2:58/km", adding a symbolic label such as "MP+45s"."""
+    fast = format_pace(target.fast_s_per_km).removesuffix("/km")
+    band = f"{fast}-{format_pace(target.slow_s_per_km)}"
+    # An absolute target's label repeats the pace as written; a label such as "T" or
+    # "MP+45s" says where the pace came from.
+    label = target.label
+    if label and not label[0].isdigit():
+        return f"{band} ({label})"
+    return band
 
 
 # JSON shapes

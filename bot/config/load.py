@@ -261,6 +261,7 @@ class _Reader:
             )
             return None
         found: dict[str, tuple[ScalarNode, Node]] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problem(key_node, path or "calendar", "a key must be a plain word")
@@ -273,11 +274,15 @@ class _Reader:
                 continue
             if options is not None and name not in options:
                 self.problem(key_node, key_path, _unknown_key_message(name, list(options)))
+                suggested.add(closest(name, list(options)) or "")
                 continue
             found[name] = (key_node, value_node)
         if options is not None:
             for option in options.values():
-                if option.required and (option.key not in found or _is_null(found[option.key][1])):
+                # A misspelt key already reported with this suggestion needs no second line.
+                absent = option.key not in found and option.key not in suggested
+                empty = option.key in found and _is_null(found[option.key][1])
+                if option.required and (absent or empty):
                     where: Node = found[option.key][0] if option.key in found else node
                     self.problem(
                         where,
