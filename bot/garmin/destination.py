@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 from bot.config.settings import Settings
 from bot.garmin.client import has_tokens
 from bot.garmin.report import PushReport, PushResult, WorkoutDestination
 from bot.store.db import Store
 
-__all__ = ["PushReport", "PushResult", "WorkoutDestination", "open_destination"]
+__all__ = ["PushReport", "PushResult", "WorkoutDestination", "local_today", "open_destination"]
 
 
 def open_destination(settings: Settings, store: Store) -> WorkoutDestination:
@@ -22,3 +25,9 @@ def open_destination(settings: Settings, store: Store) -> WorkoutDestination:
     from bot.garmin.fit_export import FitFolderDestination
 
     return FitFolderDestination(settings, store)
+
+
+def local_today(timezone: ZoneInfo, now: datetime | None = None) -> date:
+    """Return the athlete's local date at `now` (an aware datetime; default: the clock)."""
+    moment = now if now is not None else datetime.now(UTC)
+    return moment.astimezone(timezone).date()
