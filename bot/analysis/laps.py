@@ -18,7 +18,7 @@ from bot.workouts.model import EndKind, FlatStep, Step, StepKind
 MISSING_STEP_COST = 1.0
 MISSING_EASY_STEP_COST = 0.5
 EXTRA_LAP_BASE_COST = 0.3
-SHARED_LAP_COST = 0.3
+SHARED_LAP_COST = 0.6
 STEP_INDEX_MISMATCH_COST = 3.0
 MAX_ERROR = 2.0
 # An open (lap-button) step fits any laps; this small cost still prefers real fits.
@@ -75,12 +75,10 @@ def align_laps(
                             lap.step_index != fit_indices[j] for lap in laps[i : i + k]
                         )
                     relax(i + k, j + 1, here + step_cost, (i, j, "take"))
-                if i < n and j + 1 < m:
+                # A watch that executed the workout starts a lap at every step, so only
+                # laps pressed by hand can cover two steps.
+                if i < n and j + 1 < m and not use_index:
                     shared = _shared_cost(flat[j].step, flat[j + 1].step, laps[i])
-                    if use_index:
-                        assert fit_indices is not None
-                        if laps[i].step_index not in (fit_indices[j], fit_indices[j + 1]):
-                            shared += STEP_INDEX_MISMATCH_COST
                     relax(i + 1, j + 2, here + shared, (i, j, "shared"))
 
     aligned = [_empty(f) for f in flat]

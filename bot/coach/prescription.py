@@ -74,9 +74,10 @@ def apply_prescription(workout: Workout, new: Prescription) -> Workout:
     def rewrite(block: Block) -> Block:
         if block is rep:
             assert isinstance(block, Step) and block.target is not None
-            target = PaceRange(
-                round(new.fast_s_per_km, 2), round(new.slow_s_per_km, 2), block.target.label
-            )
+            fast, slow = round(new.fast_s_per_km, 2), round(new.slow_s_per_km, 2)
+            # A label such as "10k" no longer describes a pace the coach has moved.
+            same = (fast, slow) == (block.target.fast_s_per_km, block.target.slow_s_per_km)
+            target = PaceRange(fast, slow, block.target.label if same else None)
             return replace(block, target=target)
         if block is recovery and new.recovery_s is not None:
             assert isinstance(block, Step)

@@ -12,7 +12,8 @@ Rules, in order:
   longer recovery when the reps faded.
 - A clean session (every rep done, at least 80 % in the band or faster, fade and
   variation small) progresses: faster by the bound's maximum step, by half of it
-  when the last reps faded a little, or one more rep once the pace is at its bound.
+  when the last reps faded a little or the average was a little slow, or one more
+  rep once the pace is at its bound.
 - Anything else holds.
 
 A missed or slow session never leads to a faster prescription.
@@ -195,7 +196,7 @@ def _judge(
         return _build("hold", next_session, current, bounds, result)
 
     step = bounds.max_pace_change_s_per_km
-    if fade > FADE_SMALL_PCT or deviation > 0:
+    if fade > FADE_SMALL_PCT or deviation > SLOWER_PCT / 3:
         step /= 2
     fastest = bounds.fastest_pace_s_per_km
     room = current.fast_s_per_km - fastest if fastest is not None else step
