@@ -15,6 +15,7 @@ from datetime import date, datetime
 from bot.analysis.model import SessionAnalysis
 from bot.workouts.model import EndKind, Repeat, Step, StepKind, Workout
 from bot.workouts.pace import (
+    METRES_PER_MILE,
     Unit,
     format_distance,
     format_duration,
@@ -126,7 +127,7 @@ def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
         elif step.end.kind is EndKind.TIME and step.end.value is not None:
             far = step.end.value / target.fast_s_per_km * 1000.0
             near = step.end.value / target.slow_s_per_km * 1000.0
-            parts.append(f"({format_distance(near, units)}-{format_distance(far, units)})")
+            parts.append(f"({_distance_band(near, far, units)})")
     elif step.kind not in (StepKind.REST,):
         parts.append("easy")
     return " ".join(parts)
@@ -150,6 +151,22 @@ def _pace_band(fast_s_per_km: float, slow_s_per_km: float, units: Unit) -> str:
     if fast == slow:
         return fast
     return f"{fast.split('/')[0]}-{slow}"
+
+
+def _distance_band(near_m: float, far_m: float, units: Unit) -> str:
+    """Format the distance a timed step covers at the ends of its band, to 10 m."""
+    near, far = round(near_m, -1), round(far_m, -1)
+    if units == "km" and far < 1000:
+        return f"{near:.0f} m" if near == far else f"{near:.0f}-{far:.0f} m"
+    low, high = total_distance(near, units), total_distance(far, units)
+    return low if low == high else f"{low.split()[0]}-{high}"
+
+
+def total_distance(metres: float, units: Unit) -> str:
+    """Format a total to 0.1 km or 0.1 mi: "82.7 km", "0.0 km", "51.4 mi"."""
+    if units == "mi":
+        return f"{metres / METRES_PER_MILE:.1f} mi"
+    return f"{metres / 1000.0:.1f} km"
 
 
 def _time_band(fast_s: float, slow_s: float) -> str:
@@ -181,7 +198,7 @@ def render_morning(facts: MorningFacts) -> Summary:
         lines.extend(f"  - {line}" for line in describe_workout(facts.session.workout, facts.units))
         workout = facts.session.workout
         lines.append(
-            f"  About {format_distance(round(workout.distance_m(), -2), facts.units)} "
+            f"  About {total_distance(workout.distance_m(), facts.units)} "
             f"in {format_duration(workout.duration_s())}."
         )
         if facts.session.note:
@@ -211,8 +228,8 @@ def render_morning(facts: MorningFacts) -> Summary:
     if facts.week_start is not None:
         lines.append(
             f"This week from {facts.week_start.strftime('%a %d %b')}: "
-            f"{format_distance(facts.week_planned_m, facts.units)} planned, "
-            f"{format_distance(facts.week_done_m, facts.units)} done."
+            f"{total_distance(facts.week_planned_m, facts.units)} planned, "
+            f"{total_distance(facts.week_done_m, facts.units)} done."
         )
     if facts.calendar_problem:
         lines.append(f"Calendar problem: {facts.calendar_problem}")
@@ -281,7 +298,7 @@ def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
         f"{metrics.compliance}% compliance, {metrics.colour}"
     )
     lines = [title]
-    run = f"Run: {format_distance(facts.activity_distance_m, facts.units)} in "
+    run = f"Run: {total_distance(facts.activity_distance_m, facts.units)} in "
     run += format_duration(facts.activity_time_s)
     if facts.activity_name:
         run += f" ({facts.activity_name})"

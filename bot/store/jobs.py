@@ -505,3 +505,13 @@ def get_state(store: Store, key: str, default: Any = None) -> Any:
 def delete_state(store: Store, key: str) -> None:
     with store.transaction() as conn:
         conn.execute("DELETE FROM service_state WHERE key = ?", (key,))
+
+
+def requeue_delivery(store: Store, summary_id: int, target: str, now: datetime) -> None:
+    """Make a delivery due again with fresh attempts, for a resend the runner asked for."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE deliveries SET state = ?, attempts = 0, error = NULL, updated_utc = ?"
+            " WHERE summary_id = ? AND target = ?",
+            (PENDING, _iso(now), summary_id, target),
+        )

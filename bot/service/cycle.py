@@ -1,0 +1,519 @@
+"""The daily cycle as job functions: push, sync (then analyse and tune), morning summary.
+
+The scheduler, `peakbot run --once` and the tests call the same functions. Each job
+runs under one lock, is recorded in the store (start, end, result, error) and never
+raises: a failing job logs its error with the ids involved and runs again on its
+next tick, and the other jobs go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.config.settings import Settings
+from bot.errors import PeakbotError, ServiceError
+from bot.notify.deliver import Notifier, flush_outbox, write_summary_files
+from bot.notify.summary import (
+    MORNING,
+    MorningFacts,
+    PostRunFacts,
+    SessionView,
+    Summary,
+    TuningLine,
+    render_morning,
+    render_post_run,
+)
+from bot.service import records
+from bot.service.calendar_watch import CalendarWatch
+from bot.service.clock import Clock
+from bot.store import jobs
+from bot.store.db import Store
+
+if TYPE_CHECKING:
+    from bot.activities.model import Activity
+    from bot.activities.sync import ActivitySource
+    from bot.analysis.model import SessionAnalysis
+    from bot.coach.tune import TuningDecision
+    from bot.config.calendar import Calendar
+    from bot.garmin.report import WorkoutDestination
+    from bot.plan import PlannedSession
+
+log = logging.getLogger(__name__)
+
+PUSH = "push"
+SYNC = "sync"
+MORNING_JOB = "morning-summary"
+CALENDAR = "calendar"
+
+# A run older than this many days still gets analysed and tuned, but no post-run
+# message: the first sync of a long Strava history must not send dozens of them.
+POST_RUN_MAX_AGE_DAYS = 2
+# The morning summary counts as late when it goes out this long after its time.
+LATE_AFTER = timedelta(minutes=15)
+
+
+def parse_clock_time(text: str, name: str) -> time:
+    """Read "HH:MM"; raises UserInputError naming the setting."""
+    from bot.errors import UserInputError
+
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise UserInputError(f"{name}={text!r} is not a time of day such as 06:30") from None
+
+
+def parse_waking_hours(text: str) -> tuple[time, time]:
+    """Read "HH:MM-HH:MM" (PEAKBOT_WAKING_HOURS) into its start and end."""
+    from bot.errors import UserInputError
+
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise UserInputError(
+            f"PEAKBOT_WAKING_HOURS={text!r} is not a range of times such as 06:00-22:00"
+        )
+    return (
+        parse_clock_time(start.strip(), "PEAKBOT_WAKING_HOURS"),
+        parse_clock_time(end.strip(), "PEAKBOT_WAKING_HOURS"),
+    )
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job: str
+    result: str  # "ok", "skipped" or "error"
+    detail: str = ""
+    error: str | None = None
+
+
+class Cycle:
+    """The jobs of one peakbot process over one store, calendar, clock and notifier.
+
+    `today` fixes the local date (for `run --once --today`); otherwise it comes
+    from the clock in the athlete's time zone.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        calendar: CalendarWatch,
+        *,
+        clock: Clock,
+        notifier: Notifier,
+        today: date | None = None,
+        open_destination: Callable[[Settings, Store], WorkoutDestination] | None = None,
+        open_source: Callable[[Settings, Store], ActivitySource] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.calendar = calendar
+        self.clock = clock
+        self.notifier = notifier
+        self._today = today
+        self._open_destination = open_destination
+        self._open_source = open_source
+        # Held by every job, so no two jobs run at once.
+        self.lock = threading.Lock()
+        self.morning_time = parse_clock_time(settings.morning_summary_time, "PEAKBOT_MORNING_TIME")
+
+    # --- Time -------------------------------------------------------------------------------
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self.calendar.current().athlete.timezone
+
+    def local_now(self) -> datetime:
+        return self.clock.now().astimezone(self.timezone)
+
+    def today(self) -> date:
+        return self._today if self._today is not None else self.local_now().date()
+
+    # --- Job wrapper ------------------------------------------------------------------------
+
+    def run_job(self, name: str, work: Callable[[], str]) -> JobOutcome:
+        """Run one job under the cycle lock, record it, flush the outbox; never raise."""
+        with self.lock:
+            run_id = jobs.start_job_run(self.store, name, self.clock.now())
+            log.info("job %s started (run %d)", name, run_id)
+            try:
+                detail = work()
+            except PeakbotError as error:
+                outcome = JobOutcome(name, "error", error=f"{type(error).__name__}: {error}")
+                log.error("job %s failed (run %d): %s", name, run_id, error)
+            except Exception as error:
+                outcome = JobOutcome(name, "error", error=f"{type(error).__name__}: {error}")
+                log.exception("job %s failed (run %d) with an unexpected error", name, run_id)
+            else:
+                result = "skipped" if detail.startswith("skipped") else "ok"
+                outcome = JobOutcome(name, result, detail)
+                log.info("job %s finished (run %d): %s", name, run_id, detail)
+            jobs.finish_job_run(
+                self.store,
+                run_id,
+                self.clock.now(),
+                result=outcome.result,
+                detail=outcome.detail or None,
+                error=outcome.error,
+            )
+            self._flush()
+            return outcome
+
+    def _flush(self) -> None:
+        try:
+            flush_outbox(self.store, self.notifier, self.clock.now)
+        except Exception:
+            # The outbox records each delivery itself; an error here (a locked
+            # database) leaves the rest due for the next job.
+            log.exception("sending due summaries failed; they stay due for the next job")
+
+    # --- Jobs -------------------------------------------------------------------------------
+
+    def push(self) -> JobOutcome:
+        return self.run_job(PUSH, self._push)
+
+    def sync(self) -> JobOutcome:
+        return self.run_job(SYNC, self._sync)
+
+    def morning(self, *, allow_late: bool = True) -> JobOutcome:
+        return self.run_job(MORNING_JOB, lambda: self._morning(allow_late=allow_late))
+
+    def check_calendar(self, *, force: bool = False) -> JobOutcome | None:
+        """Reload a changed calendar; recorded as a job run only when something changed."""
+        before = self.calendar.problem
+        changed = self.calendar.check(force=force)
+        if not changed and self.calendar.problem == before and not force:
+            return None
+        self._save_calendar_problem()
+        detail = "calendar reloaded" if changed else "calendar kept"
+        return self.run_job(CALENDAR, lambda: self._calendar_result(detail))
+
+    def _calendar_result(self, detail: str) -> str:
+        if self.calendar.problem:
+            raise ServiceError(self.calendar.problem)
+        return detail
+
+    def _save_calendar_problem(self) -> None:
+        jobs.set_state(self.store, "calendar_problem", self.calendar.problem, self.clock.now())
+
+    def calendar_problem(self) -> str | None:
+        problem = self.calendar.problem
+        if problem is None:
+            stored = jobs.get_state(self.store, "calendar_problem")
+            problem = stored if isinstance(stored, str) else None
+        return problem
+
+    def plan(self) -> list[PlannedSession]:
+        from bot.plan import build_plan, load_stored_prescriptions
+
+        return build_plan(self.calendar.current(), load_stored_prescriptions(self.store))
+
+    def _push(self) -> str:
+        if self._open_destination is None:
+            from bot.garmin.destination import open_destination
+
+            self._open_destination = open_destination
+        destination = self._open_destination(self.settings, self.store)
+        report = destination.push(
+            self.plan(), today=self.today(), days=self.settings.push_horizon_days
+        )
+        actions: dict[str, int] = {}
+        for result in report.results:
+            actions[result.action] = actions.get(result.action, 0) + 1
+        detail = ", ".join(f"{count} {action}" for action, count in sorted(actions.items()))
+        detail = f"{destination.name}: {detail or 'nothing in the horizon'}"
+        if not report.ok:
+            raise ServiceError(f"{detail}; not pushed yet: {', '.join(report.pending)}")
+        return detail
+
+    def _sync(self) -> str:
+        if self._open_source is None:
+            from bot.activities.sync import open_source
+
+            self._open_source = open_source
+        source = self._open_source(self.settings, self.store)
+        report = source.sync(timezone=self.timezone, now=self.clock.now())
+        analysed = self.analyse_due(source)
+        detail = (
+            f"{source.name}: {len(report.new)} new, {len(report.updated)} updated, "
+            f"{len(report.removed)} removed, {report.requests} requests; "
+            f"{len(analysed)} analysed"
+        )
+        if analysed:
+            detail += f" ({', '.join(analysed)})"
+        if report.deferred:
+            detail += f"; deferred: {report.deferred}"
+        return detail
+
+    # --- Analyse and tune -------------------------------------------------------------------
+
+    def analyse_due(self, source: ActivitySource | None) -> list[str]:
+        """Analyse every past or current session with a run and no analysis; return their ids."""
+        from bot.store.activities import activities_on
+
+        plan = self.plan()
+        today = self.today()
+        done: list[str] = []
+        for session in plan:
+            if session.date > today or records.has_analysis(self.store, session.id):
+                continue
+            candidates = activities_on(self.store, session.date)
+            if not candidates:
+                continue
+            found = self._analyse(session, candidates, source)
+            if found is None:
+                continue
+            activity, analysis = found
+            decision, line = self._tune(session, analysis, plan)
+            if today - session.date <= timedelta(days=POST_RUN_MAX_AGE_DAYS):
+                self._post_run(session, activity, analysis, line)
+            # Saved last: a crash before this line redoes the session on the next sync,
+            # and the decision and the summary are idempotent.
+            records.save_analysis(self.store, session, activity, analysis, decision)
+            log.info(
+                "session %s analysed from %s: compliance %s%% (%s)",
+                session.id,
+                activity.key,
+                analysis.metrics.compliance,
+                analysis.metrics.colour,
+            )
+            done.append(session.id)
+        return done
+
+    def _analyse(
+        self,
+        session: PlannedSession,
+        candidates: list[Activity],
+        source: ActivitySource | None,
+    ) -> tuple[Activity, SessionAnalysis] | None:
+        from bot.analysis.analyze import analyze, needs_streams
+        from bot.analysis.match import match_session
+
+        match = match_session(session, candidates)
+        if match.activity is None:
+            log.debug("session %s: %s", session.id, match.reason)
+            return None
+        activity = match.activity
+        analysis = match.analysis or analyze(session.workout, activity)
+        if needs_streams(analysis) and activity.streams is None and source is not None:
+            streams = source.load_streams(activity)
+            if streams is not None:
+                activity.streams = streams
+                analysis = analyze(session.workout, activity)
+        return activity, analysis
+
+    def _tune(
+        self,
+        session: PlannedSession,
+        analysis: SessionAnalysis,
+        plan: list[PlannedSession],
+    ) -> tuple[TuningDecision | None, TuningLine | None]:
+        """Decide the next prescription of the session's family and store it."""
+        from bot.coach.tune import decide_next
+
+        family = [s for s in plan if s.workout_key == session.workout_key]
+        following = [s for s in family if s.date > session.date]
+        if not following:
+            return None, None
+        next_session = following[0]
+        history: list[tuple[PlannedSession, SessionAnalysis | None]] = []
+        for past in family:
+            if past.date > session.date:
+                break
+            if past.id == session.id:
+                history.append((past, analysis))
+            else:
+                history.append((past, records.get_analysis(self.store, past.id)))
+        decision = decide_next(
+            session.workout_key,
+            history,
+            next_session,
+            session.bounds,
+            days_to_race=next_session.days_to_race,
+        )
+        changed = decision.text.strip() != next_session.text.strip()
+        if session.bounds.tune:
+            records.save_tuned(self.store, next_session, decision)
+        jobs.record_tuning(
+            self.store,
+            session_id=session.id,
+            next_session_id=next_session.id,
+            now=self.clock.now(),
+            action=decision.action,
+            text=decision.text if changed else None,
+            reason=decision.reason,
+        )
+        log.info(
+            "session %s tuned %s for %s: %s",
+            session.id,
+            decision.action,
+            next_session.id,
+            decision.reason,
+        )
+        line = TuningLine(
+            next_session.id,
+            f"{next_session.title} on {next_session.date:%a %d %b}",
+            _one_line(decision.text) if changed else None,
+            decision.reason,
+        )
+        return decision, line
+
+    # --- Summaries --------------------------------------------------------------------------
+
+    def _units(self) -> str:
+        return self.calendar.current().athlete.units
+
+    def _post_run(
+        self,
+        session: PlannedSession,
+        activity: Activity,
+        analysis: SessionAnalysis,
+        decision: TuningLine | None,
+    ) -> None:
+        if jobs.get_summary(self.store, "post-run", session.date, session.id) is not None:
+            return
+        facts = PostRunFacts(
+            session=_view(session),
+            units=self.calendar.current().athlete.units,
+            analysis=analysis,
+            activity_name=activity.name,
+            activity_distance_m=activity.distance_m,
+            activity_time_s=activity.moving_time_s or activity.elapsed_time_s,
+            decision=decision,
+            calendar_problem=self.calendar_problem(),
+        )
+        self.store_summary(render_post_run(facts))
+
+    def _morning(self, *, allow_late: bool) -> str:
+        today = self.today()
+        if jobs.get_summary(self.store, MORNING, today) is not None:
+            return f"skipped: the morning summary for {today} exists"
+        local_now = self.local_now()
+        scheduled = datetime.combine(today, self.morning_time, tzinfo=self.timezone)
+        late_at = None
+        if allow_late and self._today is None and local_now - scheduled > LATE_AFTER:
+            late_at = local_now
+        summary = render_morning(self.morning_facts(today, late_at=late_at))
+        self.store_summary(summary)
+        return f"morning summary for {today}" + (" (late)" if late_at else "")
+
+    def morning_facts(self, today: date, *, late_at: datetime | None = None) -> MorningFacts:
+        from bot.store.activities import list_activities
+
+        calendar: Calendar = self.calendar.current()
+        plan = self.plan()
+        todays = [s for s in plan if s.date == today]
+        upcoming = [s for s in plan if s.date > today]
+        week_start = today - timedelta(days=today.weekday())
+        week_end = week_start + timedelta(days=6)
+        planned_m = sum(s.workout.distance_m() for s in plan if week_start <= s.date <= week_end)
+        done_m = sum(
+            a.distance_m
+            for a in list_activities(self.store, since=week_start)
+            if week_start <= a.local_date <= min(today, week_end)
+        )
+        last_morning = jobs.last_summary(self.store, MORNING)
+        by_id = {s.id: s for s in plan}
+        tuned = []
+        for note in jobs.tuning_notes_since(
+            self.store, last_morning.created_utc if last_morning else None
+        ):
+            target = by_id.get(note.next_session_id or "")
+            if target is None or target.date < today:
+                continue
+            tuned.append(
+                TuningLine(
+                    target.id,
+                    f"{target.title} on {target.date:%a %d %b}",
+                    _one_line(note.text) if note.text else None,
+                    note.reason,
+                )
+            )
+        return MorningFacts(
+            today=today,
+            units=calendar.athlete.units,
+            session=_view(todays[0]) if todays else None,
+            next_session=_view(upcoming[0]) if upcoming else None,
+            race_name=calendar.race.name,
+            race_date=calendar.race.date,
+            tuned=tuned,
+            week_start=week_start,
+            week_planned_m=planned_m,
+            week_done_m=done_m,
+            late_at=late_at,
+            scheduled_time=self.settings.morning_summary_time,
+            calendar_problem=self.calendar_problem(),
+        )
+
+    def store_summary(self, summary: Summary) -> jobs.StoredSummary | None:
+        """Store a rendered summary with its pending deliveries and write its files."""
+        stored = jobs.create_summary(
+            self.store,
+            kind=summary.kind,
+            local_date=summary.local_date,
+            session_id=summary.session_id,
+            now=self.clock.now(),
+            late=summary.late,
+            title=summary.title,
+            text=summary.text,
+            html=summary.html,
+            chart_png=summary.chart_png,
+            targets=self.notifier.targets(),
+        )
+        if stored is None:
+            return None
+        try:
+            write_summary_files(stored, self.settings.summaries_dir)
+        except OSError as error:
+            log.error(
+                "could not write summary %s to %s: %s",
+                stored.id,
+                self.settings.summaries_dir,
+                error,
+            )
+        return stored
+
+    # --- Start-up ---------------------------------------------------------------------------
+
+    def recover(self) -> None:
+        """Settle what a previous process left half done, before any job runs."""
+        now = self.clock.now()
+        runs = jobs.close_interrupted_runs(self.store, now)
+        deliveries = jobs.settle_interrupted_deliveries(self.store, now)
+        if runs or deliveries:
+            log.warning(
+                "previous process stopped mid-job: %d job runs closed, %d deliveries in flight "
+                "marked unknown and not sent again",
+                runs,
+                deliveries,
+            )
+
+    def morning_is_due(self) -> bool:
+        """True when today's morning summary time has passed and it was not stored."""
+        local_now = self.local_now()
+        if local_now.time() < self.morning_time:
+            return False
+        return jobs.get_summary(self.store, MORNING, self.today()) is None
+
+    def run_once(self) -> list[JobOutcome]:
+        """One full cycle for cron and first tries: push, morning summary, sync (analyse, tune).
+
+        The morning summary comes before the sync so that its output reads in the
+        day's order: the plan first, then the post-run summary of a run found.
+        """
+        self.recover()
+        return [self.push(), self.morning(allow_late=False), self.sync()]
+
+
+def _view(session: PlannedSession) -> SessionView:
+    return SessionView(session.id, session.date, session.title, session.workout, session.note)
+
+
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip().lstrip("- ").strip() for line in text.strip().splitlines())

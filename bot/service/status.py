@@ -1,0 +1,180 @@
+"""`peakbot status`: jobs, errors, token expiry and the coming week's pushed sessions.
+
+Everything comes from the store and the token files; no request is sent. Token
+files are read for their expiry fields only, and no token value is ever returned.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config.settings import Settings
+from bot.service.lock import holder_pid
+from bot.store import jobs
+from bot.store.db import Store
+
+GARMIN_TOKEN_FILE = "garmin_tokens.json"
+STRAVA_TOKEN_FILE = "strava_tokens.json"
+JOB_ORDER = ("push", "sync", "morning-summary", "calendar")
+
+
+def _jwt_expiry(token: object) -> str | None:
+    """Read the `exp` claim of a JWT without checking its signature; None when absent."""
+    if not isinstance(token, str) or token.count(".") < 2:
+        return None
+    payload = token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        expiry = float(claims["exp"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return datetime.fromtimestamp(expiry, UTC).isoformat(timespec="seconds")
+
+
+def token_status(token_dir: Path) -> dict[str, Any]:
+    """Return, per service, whether its token file exists and when its tokens expire."""
+    garmin: dict[str, Any] = {"file": str(token_dir / GARMIN_TOKEN_FILE), "present": False}
+    path = token_dir / GARMIN_TOKEN_FILE
+    if path.is_file():
+        garmin["present"] = True
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            garmin["problem"] = "unreadable; run `peakbot auth garmin` again"
+        else:
+            garmin["access_expires"] = _jwt_expiry(data.get("di_token"))
+            garmin["refresh_expires"] = _jwt_expiry(data.get("di_refresh_token"))
+
+    strava: dict[str, Any] = {"file": str(token_dir / STRAVA_TOKEN_FILE), "present": False}
+    path = token_dir / STRAVA_TOKEN_FILE
+    if path.is_file():
+        strava["present"] = True
+        try:
+            data = json.loads(path.read_text())
+            strava["access_expires"] = datetime.fromtimestamp(
+                int(data["expires_at"]), UTC
+            ).isoformat(timespec="seconds")
+        except (OSError, ValueError, KeyError, TypeError):
+            strava["problem"] = "unreadable; run `peakbot auth strava` again"
+        # Strava refresh tokens do not expire; each refresh replaces the saved one.
+    return {"garmin": garmin, "strava": strava}
+
+
+def _run_dict(run: jobs.JobRun | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {
+        "job": run.job,
+        "started": run.started_utc.isoformat(),
+        "ended": run.ended_utc.isoformat() if run.ended_utc else None,
+        "result": run.result,
+        "detail": run.detail,
+        "error": run.error,
+    }
+
+
+def pushed_this_week(store: Store, today: date, days: int = 7) -> list[dict[str, Any]]:
+    from bot.store.pushed import list_pushed
+
+    end = today + timedelta(days=days - 1)
+    rows: list[dict[str, Any]] = []
+    for destination in ("garmin", "fit"):
+        for record in list_pushed(store, destination).values():
+            if today <= record.local_date <= end:
+                rows.append(
+                    {
+                        "destination": destination,
+                        "session_id": record.session_id,
+                        "date": record.local_date.isoformat(),
+                        "state": record.state,
+                        "workout_id": record.workout_id,
+                        "file": record.file_name,
+                    }
+                )
+    rows.sort(key=lambda row: (row["date"], row["session_id"]))
+    return rows
+
+
+def collect_status(settings: Settings, store: Store, *, today: date) -> dict[str, Any]:
+    last = jobs.last_job_runs(store)
+    next_runs = jobs.get_state(store, "next_runs", {}) or {}
+    pid = holder_pid(settings.data_dir)
+    names = [name for name in JOB_ORDER if name in last or name in next_runs]
+    names += sorted(set(last) - set(names))
+    return {
+        "service": {"running": pid is not None, "pid": pid if pid and pid > 0 else None},
+        "jobs": [
+            {
+                "job": name,
+                "last_run": _run_dict(last.get(name)),
+                "next_run": next_runs.get(name) if pid is not None else None,
+            }
+            for name in names
+        ],
+        "last_error": _run_dict(jobs.last_error(store)),
+        "calendar_problem": jobs.get_state(store, "calendar_problem"),
+        "deliveries": jobs.delivery_counts(store),
+        "tokens": token_status(settings.tokens),
+        "pushed": pushed_this_week(store, today),
+    }
+
+
+def format_status(status: dict[str, Any]) -> str:
+    lines: list[str] = []
+    service = status["service"]
+    if service["running"]:
+        lines.append(f"Service: running (pid {service['pid'] or 'unknown'})")
+    else:
+        lines.append("Service: not running; next runs are shown only while it runs")
+    lines.append("Jobs:")
+    if not status["jobs"]:
+        lines.append("  no job has run yet")
+    for job in status["jobs"]:
+        run = job["last_run"]
+        last = "never"
+        if run is not None:
+            last = f"{run['started']} {run['result']}"
+            if run["detail"]:
+                last += f" ({run['detail']})"
+        lines.append(f"  {job['job']}: last {last}; next {job['next_run'] or '-'}")
+    error = status["last_error"]
+    lines.append(
+        f"Last error: {error['job']} at {error['started']}: {error['error']}"
+        if error
+        else "Last error: none"
+    )
+    if status["calendar_problem"]:
+        lines.append(f"Calendar problem: {status['calendar_problem']}")
+    counts = status["deliveries"]
+    if counts:
+        lines.append(
+            "Deliveries: "
+            + ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
+        )
+    lines.append("Tokens:")
+    for name, info in status["tokens"].items():
+        if not info["present"]:
+            lines.append(f"  {name}: not logged in (run `peakbot auth {name}`)")
+        elif info.get("problem"):
+            lines.append(f"  {name}: {info['problem']}")
+        else:
+            text = f"  {name}: access token expires {info.get('access_expires') or 'unknown'}"
+            if name == "garmin":
+                text += f", refresh token expires {info.get('refresh_expires') or 'unknown'}"
+            else:
+                text += " (refreshed automatically)"
+            lines.append(text)
+    lines.append("Pushed for the coming week:")
+    if not status["pushed"]:
+        lines.append("  nothing")
+    for row in status["pushed"]:
+        where = row["file"] or (f"workout {row['workout_id']}" if row["workout_id"] else "")
+        lines.append(
+            f"  {row['date']} {row['session_id']} -> {row['destination']} {where}"
+            + (" (pending)" if row["state"] != "done" else "")
+        )
+    return "\n".join(lines)
