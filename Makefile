@@ -8,10 +8,11 @@ venv:
 	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 
-# Install peakbot and run one offline cycle on the example calendar.
+# Install peakbot and run one offline cycle on the example calendar. --today picks the
+# date of the example activity's session (examples/activities), a Speed Sharpen day.
 try: venv
 	$(PY) -m pip install --quiet -e .
-	$(VENV)/bin/peakbot --config config/calendar.yaml run --once
+	$(VENV)/bin/peakbot --config config/calendar.yaml run --once --today 2023-03-28
 
 # Install peakbot with its test extras, run the linters and type checks, then the tests.
 check: venv
