@@ -1,13 +1,97 @@
-"""Placeholder commands, replaced as each part lands."""
+"""`peakbot push`: put the sessions of the next days on Garmin Connect or in FIT files."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date, datetime, timedelta
+
 import click
 
-from bot.errors import PeakbotError
+from bot.cli.context import AppContext
+
+DRY_RUN_WORDS = {
+    "created": "would create",
+    "updated": "would update",
+    "rescheduled": "would reschedule",
+    "removed": "would remove",
+}
 
 
 @click.command()
-def push() -> None:
-    """Not available yet."""
-    raise PeakbotError("push is not available yet")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would change; send no write and write no file."
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1, max=366),
+    help="Days to push, today included. Default: PEAKBOT_PUSH_DAYS (7).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    hidden=True,
+    help="Local date to push from, instead of today in the athlete's time zone.",
+)
+@click.pass_obj
+def push(
+    app: AppContext, dry_run: bool, days: int | None, as_json: bool, today: datetime | None
+) -> None:
+    """Push each session of the next days to Garmin Connect, once, on its local date.
+
+    Without Garmin tokens (see `peakbot auth garmin`) each session becomes a FIT
+    workout file in the workout folder instead. Exits with status 1 when a session
+    could not be pushed; the next push finishes it.
+    """
+    from bot.garmin.destination import local_today, open_destination
+
+    calendar = app.calendar
+    sessions = app.plan
+    start = today.date() if today is not None else local_today(calendar.athlete.timezone)
+    horizon = days or max(app.settings.push_horizon_days, 1)
+    destination = open_destination(app.settings, app.store)
+    report = destination.push(sessions, today=start, days=horizon, dry_run=dry_run)
+
+    if as_json:
+        payload = {
+            "destination": destination.name,
+            "today": start.isoformat(),
+            "days": horizon,
+            "dry_run": dry_run,
+            "ok": report.ok,
+            "pending": report.pending,
+            "results": [
+                {
+                    "session_id": r.session_id,
+                    "date": r.date.isoformat(),
+                    "title": r.title,
+                    "action": r.action,
+                    "detail": r.detail,
+                }
+                for r in report.results
+            ],
+        }
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        click.echo(_heading(destination.name, start, horizon, dry_run, app))
+        for r in report.results:
+            action = DRY_RUN_WORDS.get(r.action, r.action) if dry_run else r.action
+            line = f"{r.date.isoformat()}  {r.session_id:<24} {r.title:<28} {action}"
+            click.echo(f"{line}  ({r.detail})" if r.detail else line)
+        if not report.results:
+            click.echo("No sessions in these days.")
+        if report.pending:
+            click.echo(
+                f"Not pushed yet: {', '.join(report.pending)}; the next push tries again.",
+                err=True,
+            )
+    if not report.ok:
+        sys.exit(1)
+
+
+def _heading(name: str, start: date, days: int, dry_run: bool, app: AppContext) -> str:
+    end = start + timedelta(days=days - 1)
+    where = "Garmin Connect" if name == "garmin" else f"FIT files in {app.settings.workouts_out}"
+    prefix = "Dry run: " if dry_run else ""
+    return f"{prefix}{where}, {start.isoformat()} to {end.isoformat()}"
