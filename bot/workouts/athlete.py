@@ -142,7 +142,7 @@ def training_paces(vdot: float) -> dict[str, float]:
         label: 60000.0 / speed_for_oxygen_cost(fraction * vdot)
         for label, fraction in TRAINING_FRACTIONS.items()
     }
-    paces["M"] = race_time_s(vdot, MARATHON_M) / (MARATHON_M / 1000.0)
+    paces["M"] = race_time_s(vdot, MARATHON_M) * 1000.0 / MARATHON_M
     paces["R"] = paces["I"] - R_FASTER_THAN_I_S_PER_400M * 1000.0 / 400.0
     return {label: paces[label] for label in ("E", "M", "T", "I", "R")}
 
@@ -176,6 +176,8 @@ class AthletePaces:
 
         The label matching the race distance gets the race's own pace; the other race
         paces come from the VDOT equations, the training paces from training_paces.
+        Daniels' M is marathon pace, so "M" and "MP" stay equal unless one is overridden
+        alone.
         """
         vdot = vdot_from_race(distance_m, time_s)
         paces: dict[str, float] = {}
@@ -185,6 +187,7 @@ class AthletePaces:
             else:
                 paces[label] = race_time_s(vdot, label_distance_m) * 1000.0 / label_distance_m
         paces.update(training_paces(vdot))
+        paces["M"] = paces["MP"]
         paces.update(_canonical_paces(overrides or {}))
         return cls(paces, vdot)
 
@@ -206,11 +209,16 @@ class AthletePaces:
 
 
 def _canonical_paces(paces: Mapping[str, float]) -> dict[str, float]:
+    """Key paces by canonical label; a marathon pace given as only "M" or "MP" sets both."""
     result: dict[str, float] = {}
     for label, value in paces.items():
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"pace '{label}' must be positive seconds per km, got {value}")
         result[canonical_label(label)] = float(value)
+    if "MP" in result and "M" not in result:
+        result["M"] = result["MP"]
+    elif "M" in result and "MP" not in result:
+        result["MP"] = result["M"]
     return result
 
 
