@@ -555,3 +555,51 @@ def test_parse_date_spec_invalid(text: str) -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("2s/km", 2.0), ("3", 3.0), ("3s/mi", 3 / 1.609344)])
 def test_parse_pace_change(text: str, seconds: float) -> None:
     assert parse_pace_change(text) == pytest.approx(seconds)
+
+
+def test_texts_unchecked_without_paces() -> None:
+    text = changed("10km @ 5'00''/km", "10km @ MP").replace(
+        "  date: 2023-04-23", "  date: 2023-04-23\n  goal: fast"
+    )
+    assert problems(text) == [
+        'calendar.yaml:8: race.goal: invalid time \'fast\'; for example "36:00" or "2:48:00" '
+        "(quoted, so YAML keeps it as text)"
+    ]
+
+
+def test_texts_checked_despite_time_zone() -> None:
+    text = changed("timezone: Europe/London", "timezone: Nowhere").replace(
+        "- 2 lots of:", "- 0 lots of:"
+    )
+    lines = problems(text)
+    assert [line.split(":")[1] for line in lines] == ["3", "13"]
+
+
+def test_text_label_without_paces() -> None:
+    (line,) = problems(changed("10km @ 5'00''/km", "10km @ MP"))
+    assert line.startswith("calendar.yaml:18: workouts.easy.text, line 1, column 8: ")
+
+
+def test_goal_sets_mp_for_texts() -> None:
+    text = changed("10km @ 5'00''/km", "10km @ MP").replace(
+        "  date: 2023-04-23", '  date: 2023-04-23\n  goal: "3:00:00"'
+    )
+    assert parse_calendar(text, PATH).race.goal_time_s == 10800
+
+
+def test_docs_list_every_key() -> None:
+    from bot.config.load import schema_reference
+
+    docs = (REPO_ROOT / "docs" / "calendar.md").read_text(encoding="utf-8")
+    start = docs.index("<!-- schema:start -->\n") + len("<!-- schema:start -->\n")
+    end = docs.index("<!-- schema:end -->")
+    assert docs[start:end] == schema_reference() + "\n"
+
+
+def test_readme_example_valid(tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Calendar") :]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    text = section[start : section.index("```\n", start)]
+    calendar = parse_calendar(text, PATH)
+    assert [s.id for s in calendar.sessions] == ["speed-sharpen-1", "long-run-1"]

@@ -407,3 +407,10 @@ def test_help(environment: dict[str, str], tmp_path: Path, command: str, fragmen
     result = run([command, "--help"], environment, tmp_path)
     assert result.exit_code == 0
     assert fragment in " ".join(result.stdout.split())
+
+
+def test_readme_show_output(environment: dict[str, str], tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ peakbot show race-19d\n") + len("$ peakbot show race-19d\n")
+    documented = readme[start : readme.index("```", start)]
+    assert run(["show", "race-19d"], environment, tmp_path).stdout == documented

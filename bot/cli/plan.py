@@ -35,7 +35,7 @@ LAP_M = 400.0
 @click.argument("config", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_obj
 def validate(app: AppContext, config: Path | None) -> None:
-    """Check the calendar file CONFIG and list every problem with its line and key.
+    """Check the calendar; list every problem with its line and key.
 
     CONFIG defaults to --config, then $PEAKBOT_CONFIG, then config/calendar.yaml.
     Exits with status 2 when the calendar is invalid.
@@ -74,10 +74,15 @@ def validation_summary(calendar: Calendar) -> str:
     help="First local date to list: YYYY-MM-DD, race-19d (days before race day) or today. "
     "Default: every session.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON list.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the sessions as a JSON list (distances in m, durations in s).",
+)
 @click.pass_obj
 def plan(app: AppContext, start: str | None, as_json: bool) -> None:
-    """List the sessions with their paces, distance and estimated duration.
+    """List the sessions with paces, distance and estimated duration.
 
     Paces are absolute, in the runner's units (athlete.units); a session the coach
     has tuned shows the tuned prescription next to the calendar's.
@@ -124,10 +129,15 @@ def plan_lines(sessions: list[PlannedSession], units: Unit) -> list[str]:
 
 @click.command()
 @click.argument("what", metavar="DATE|WORKOUT")
-@click.option("--json", "as_json", is_flag=True, help="Print the workout steps as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the steps as JSON (paces in s/km, distances in m, times in s).",
+)
 @click.pass_obj
 def show(app: AppContext, what: str, as_json: bool) -> None:
-    """Show the steps of a session or of a library workout with every target pace.
+    """Show a session's or workout's steps with every target pace.
 
     DATE|WORKOUT is a local date (YYYY-MM-DD, race-19d or today), a session id
     (speed-sharpen-4) or a workout key from the library (speed-sharpen). Each target

@@ -49,6 +49,8 @@ from bot.workouts.text import WorkoutTextError, parse_workout
 
 T = TypeVar("T")
 
+UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+
 NULL_TAG = "tag:yaml.org,2002:null"
 
 # Workout keys become part of session ids, file names and Garmin workout names.
@@ -81,7 +83,9 @@ TOP_OPTIONS = _options(
 ATHLETE_OPTIONS = _options(
     Option("name", "Runner's name, used in summaries.", "Sam", True),
     Option("timezone", "IANA time zone that session dates are in.", "Europe/London", True),
-    Option("units", "Units for paces and distances shown to the runner: km or mi.", "km"),
+    Option(
+        "units", "Units of the paces and distances shown to the runner: km (default) or mi.", "km"
+    ),
     Option(
         "race_result",
         "A recent race, from which training paces are derived.",
@@ -92,12 +96,16 @@ ATHLETE_OPTIONS = _options(
         "Explicit paces by label; they override derived paces.",
         '{MP: "4:01/km", T: "3:45/km"}',
     ),
-    Option("pace_tolerance", "Half-width of the band around a single target pace.", "2s/km"),
+    Option(
+        "pace_tolerance",
+        "Half-width of the band a single target pace becomes; default 2s/km.",
+        "2s/km",
+    ),
 )
 RACE_RESULT_OPTIONS = _options(
     Option("distance", "Race distance.", "10km", True),
     Option("time", "Finish time, quoted.", '"36:00"', True),
-    Option("date", "Race date (for the record).", "2023-02-12"),
+    Option("date", "Date of that race (kept for the record).", "2023-02-12"),
 )
 RACE_OPTIONS = _options(
     Option("name", "Goal race name.", "London Marathon", True),
@@ -117,10 +125,14 @@ WORKOUT_OPTIONS = _options(
     ),
 )
 TUNING_OPTIONS = _options(
-    Option("tune", "false keeps the workout exactly as written.", "true"),
+    Option("tune", "false keeps the workout exactly as written; default true.", "true"),
     Option("min_reps", "Fewest repeats the coach may prescribe.", "12"),
     Option("max_reps", "Most repeats the coach may prescribe.", "20"),
-    Option("max_pace_change", "Largest change of rep pace from one session to the next.", "2s/km"),
+    Option(
+        "max_pace_change",
+        "Largest change of rep pace from one session to the next; default 2s/km.",
+        "2s/km",
+    ),
     Option("fastest_pace", "Fastest rep pace the coach may prescribe.", '"2:52/km"'),
     Option("slowest_pace", "Slowest rep pace the coach may prescribe.", '"3:00/km"'),
     Option("min_recovery", "Shortest recovery between repeats.", "45s"),
@@ -145,6 +157,18 @@ SCHEMA: dict[str, dict[str, Option]] = {
     "workouts.<key>.tuning": TUNING_OPTIONS,
     "sessions[]": SESSION_OPTIONS,
 }
+
+
+def schema_reference() -> str:
+    """Render the schema as a Markdown table: key, whether required, meaning, example."""
+    rows = ["| Key | Required | Meaning | Example |", "|---|---|---|---|"]
+    for section, options in SCHEMA.items():
+        for option in options.values():
+            key = f"{section}.{option.key}" if section else option.key
+            required = "yes" if option.required else "no"
+            example = option.example.replace("|", "\\|")
+            rows.append(f"| `{key}` | {required} | {option.description} | `{example}` |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
@@ -332,12 +356,21 @@ class _Reader:
 
         # A missing or empty section is already reported by mapping(); skip it here.
         sections = {key: value for key, (_, value) in top.items() if not _is_null(value)}
-        race = self.race(sections["race"]) if "race" in sections else None
-        athlete = self.athlete(sections["athlete"]) if "athlete" in sections else None
-        paces = self.paces(athlete, race, sections["athlete"]) if athlete and race else None
+        race, pace_race = self.race(sections["race"]) if "race" in sections else (None, None)
+        athlete, pace_athlete = (
+            self.athlete(sections["athlete"]) if "athlete" in sections else (None, None)
+        )
+        # Workout texts are checked only against valid paces: with a pace field invalid,
+        # a text naming MP would fail for a reason already reported.
+        text_athlete: Athlete | None = None
+        paces: AthletePaces | None = None
+        if pace_athlete is not None and pace_race is not None:
+            known = len(self.problems)
+            paces = self.paces(pace_athlete, pace_race, sections["athlete"])
+            text_athlete = pace_athlete if len(self.problems) == known else None
         workouts = None
         if "workouts" in sections:
-            workouts = self.workouts(sections["workouts"], athlete, paces)
+            workouts = self.workouts(sections["workouts"], text_athlete, paces)
         sessions = None
         if "sessions" in sections:
             sessions = self.sessions(sections["sessions"], race, workouts)
@@ -346,19 +379,18 @@ class _Reader:
             return None
         return Calendar(path=path, athlete=athlete, race=race, workouts=workouts, sessions=sessions)
 
-    def athlete(self, node: Node) -> Athlete | None:
+    def athlete(self, node: Node) -> tuple[Athlete | None, Athlete | None]:
+        """Return the athlete, and one for checking workout texts.
+
+        The second needs only the pace fields to be valid, so a misspelt time zone does
+        not hide the errors in the workout texts; it is None when a pace field is wrong.
+        """
         path = "athlete"
         fields = self.mapping(node, path, ATHLETE_OPTIONS, ATHLETE_OPTIONS["name"].example)
         if fields is None:
-            return None
+            return None, None
         kwargs: dict[str, Any] = {}
-        name = self.scalar(fields, "name", path, _text, ATHLETE_OPTIONS["name"])
-        timezone = self.scalar(
-            fields, "timezone", path, parse_timezone, ATHLETE_OPTIONS["timezone"]
-        )
-        units = self.scalar(fields, "units", path, parse_units, ATHLETE_OPTIONS["units"])
-        if units is not None:
-            kwargs["units"] = units
+        known = len(self.problems)
         tolerance = self.scalar(
             fields, "pace_tolerance", path, parse_pace_change, ATHLETE_OPTIONS["pace_tolerance"]
         )
@@ -368,9 +400,21 @@ class _Reader:
             kwargs["race_result"] = self.race_result(fields["race_result"][1])
         if "paces" in fields and not _is_null(fields["paces"][1]):
             kwargs["paces_s_per_km"] = self.explicit_paces(fields["paces"][1])
+        paces_valid = len(self.problems) == known
+
+        name = self.scalar(fields, "name", path, _text, ATHLETE_OPTIONS["name"])
+        timezone = self.scalar(
+            fields, "timezone", path, parse_timezone, ATHLETE_OPTIONS["timezone"]
+        )
+        units = self.scalar(fields, "units", path, parse_units, ATHLETE_OPTIONS["units"])
+        if units is not None:
+            kwargs["units"] = units
+
+        pace_athlete = Athlete(name=name or "", timezone=timezone or UTC_ZONE, **kwargs)
         if name is None or timezone is None:
-            return None
-        return Athlete(name=name, timezone=timezone, **kwargs)
+            return None, pace_athlete if paces_valid else None
+        athlete = Athlete(name=name, timezone=timezone, **kwargs)
+        return athlete, athlete if paces_valid else None
 
     def race_result(self, node: Node) -> RaceResult | None:
         path = "athlete.race_result"
@@ -409,21 +453,27 @@ class _Reader:
                 paces[canonical] = pace
         return paces
 
-    def race(self, node: Node) -> Race | None:
+    def race(self, node: Node) -> tuple[Race | None, Race | None]:
+        """Return the race, and one for deriving paces (needs only goal and distance)."""
         path = "race"
         fields = self.mapping(node, path, RACE_OPTIONS, RACE_OPTIONS["name"].example)
         if fields is None:
-            return None
-        name = self.scalar(fields, "name", path, _text, RACE_OPTIONS["name"])
-        day = self.scalar(fields, "date", path, parse_iso_date, RACE_OPTIONS["date"])
+            return None, None
+        known = len(self.problems)
         goal = self.scalar(fields, "goal", path, parse_clock_time, RACE_OPTIONS["goal"])
         distance = self.scalar(fields, "distance", path, parse_distance, RACE_OPTIONS["distance"])
-        if name is None or day is None:
-            return None
+        paces_valid = len(self.problems) == known
+        name = self.scalar(fields, "name", path, _text, RACE_OPTIONS["name"])
+        day = self.scalar(fields, "date", path, parse_iso_date, RACE_OPTIONS["date"])
+
         kwargs: dict[str, Any] = {}
         if distance is not None:
             kwargs["distance_m"] = distance
-        return Race(name=name, date=day, goal_time_s=goal, **kwargs)
+        pace_race = Race(name=name or "", date=day or date.min, goal_time_s=goal, **kwargs)
+        if name is None or day is None:
+            return None, pace_race if paces_valid else None
+        race = Race(name=name, date=day, goal_time_s=goal, **kwargs)
+        return race, race if paces_valid else None
 
     def paces(self, athlete: Athlete, race: Race, athlete_node: Node) -> AthletePaces | None:
         from bot.plan import athlete_paces
