@@ -29,7 +29,10 @@ def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
     method: Method = "totals"
     confidence = 0.0
     if activity.laps and not activity.manual:
-        lap_fit = align_laps(flat, activity.laps, fit_step_indices(workout))
+        main_set = (
+            (rep_indices[0], max(rep_indices + recovery_indices) + 1) if rep_indices else None
+        )
+        lap_fit = align_laps(flat, activity.laps, fit_step_indices(workout), main_set)
         confidence = _lap_confidence(lap_fit.mean_cost, lap_fit.matched_fraction)
         steps = lap_fit.steps
         method = "step_index" if lap_fit.used_step_index else "laps"

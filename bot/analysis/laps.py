@@ -17,6 +17,10 @@ from bot.workouts.model import EndKind, FlatStep, Step, StepKind
 # Costs are in units of relative error (0.1 is a 10 % miss).
 MISSING_STEP_COST = 1.0
 MISSING_EASY_STEP_COST = 0.5
+# Leaving the main set early (the rest of its steps missing) costs this once, plus a
+# little per step left out, so a long set abandoned is still cheaper than a misfit.
+STOP_COST = 1.0
+STOP_STEP_COST = 0.05
 EXTRA_LAP_BASE_COST = 0.3
 SHARED_LAP_COST = 0.6
 STEP_INDEX_MISMATCH_COST = 3.0
@@ -37,8 +41,13 @@ class LapAlignment:
 
 
 def align_laps(
-    flat: list[FlatStep], laps: list[Lap], fit_indices: list[int] | None = None
+    flat: list[FlatStep],
+    laps: list[Lap],
+    fit_indices: list[int] | None = None,
+    main_set: tuple[int, int] | None = None,
 ) -> LapAlignment:
+    """Align laps to the flat steps; `main_set` is the [first, last) flat range of the
+    main repeat block, which a runner who stops early leaves in one jump."""
     n, m = len(laps), len(flat)
     use_index = (
         bool(laps) and fit_indices is not None and all(lap.step_index is not None for lap in laps)
@@ -62,6 +71,11 @@ def align_laps(
                 relax(i + 1, j, here + _extra_cost(laps[i]), (i, j, "extra"))
             if j < m:
                 relax(i, j + 1, here + _missing_cost(flat[j].step), (i, j, "missing"))
+                if main_set is not None and main_set[0] < j < main_set[1]:
+                    for stop in {main_set[1], m}:
+                        if stop > j + 1:
+                            stop_cost = STOP_COST + STOP_STEP_COST * (stop - j)
+                            relax(i, stop, here + stop_cost, (i, j, "stop"))
                 limit = n - i if flat[j].step.end.kind is EndKind.LAP_BUTTON else MAX_LAPS_PER_STEP
                 distance = duration = 0.0
                 for k in range(1, min(limit, n - i) + 1):

@@ -120,7 +120,9 @@ def work_threshold(series: Series, rep: Step) -> float:
     return (low + high) / 2
 
 
-def find_segments(series: Series, threshold: float, min_length_s: float) -> list[tuple[int, int]]:
+def find_segments(
+    series: Series, threshold: float, min_length_s: float, merge_gap_s: float = MERGE_GAP_S
+) -> list[tuple[int, int]]:
     segments: list[tuple[int, int]] = []
     start: int | None = None
     for second, v in enumerate(series.speed_mps):
@@ -133,7 +135,7 @@ def find_segments(series: Series, threshold: float, min_length_s: float) -> list
         segments.append((start, series.end_s))
     merged: list[tuple[int, int]] = []
     for seg in segments:
-        if merged and seg[0] - merged[-1][1] <= MERGE_GAP_S:
+        if merged and seg[0] - merged[-1][1] <= merge_gap_s:
             merged[-1] = (merged[-1][0], seg[1])
         else:
             merged.append(seg)
@@ -183,7 +185,9 @@ def align_streams(
     rep = flat[rep_indices[0]].step
     planned_s = rep.estimated_duration_s()
     threshold = work_threshold(series, rep)
-    segments = find_segments(series, threshold, max(15.0, 0.5 * planned_s))
+    # GPS noise breaks long reps into pieces: bridge dips of up to 5 % of a rep.
+    gap = max(MERGE_GAP_S, 0.05 * planned_s)
+    segments = find_segments(series, threshold, max(15.0, 0.5 * planned_s), gap)
     if rep.end.kind is EndKind.DISTANCE:
         assert rep.end.value is not None
         length = rep.end.value
