@@ -85,7 +85,7 @@ def build_plan(
     """Resolve every calendar session, in date order, to a workout with absolute paces.
 
     A tuned prescription replaces its session's text only while its `calendar_text`
-    equals the calendar's current text for that session; once the runner edits that
+    equals the calendar's current text for that session. Once the runner edits that
     workout in the calendar, the calendar wins. A tuned text that no longer parses is
     logged and ignored. Raises WorkoutTextError for a calendar text that does not
     parse, which load_calendar has already ruled out.
@@ -234,7 +234,7 @@ def _describe_block(block: Block, units: Unit) -> str:
     return f"{length} {STEP_KIND_NAMES[block.kind]}{pace}"
 
 
-# How each step kind is named to the runner.
+# Name of each step kind, as shown to the runner.
 STEP_KIND_NAMES = {
     StepKind.WARMUP: "warm-up",
     StepKind.ACTIVE: "run",

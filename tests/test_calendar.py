@@ -267,7 +267,7 @@ def test_local_date_rejects_naive() -> None:
         local_date(datetime(2023, 4, 4, 12), ZoneInfo("UTC"))
 
 
-# Errors: each names the file, line and key, says what is wrong and what is accepted.
+# Errors: each names the file, line and key, what is wrong and what is accepted.
 
 
 def test_misspelt_key() -> None:

@@ -326,7 +326,7 @@ def test_show_label_band(environment: dict[str, str], tmp_path: Path) -> None:
     assert rep.endswith("(T)")
 
 
-def test_show_note(environment: dict[str, str], tmp_path: Path) -> None:
+def test_show_race_workout(environment: dict[str, str], tmp_path: Path) -> None:
     lines = run(["show", "race"], environment, tmp_path).stdout.splitlines()
     assert lines[0] == "London Marathon (workout race)"
 

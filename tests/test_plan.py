@@ -50,7 +50,8 @@ def test_reference_session_steps() -> None:
     session = next(s for s in build_plan(load_calendar(EXAMPLE)) if s.id == REFERENCE_ID)
     warmup, block, repeat, cooldown = session.workout.steps
     assert isinstance(warmup, Step) and warmup.kind is StepKind.WARMUP
-    assert warmup.end.kind is EndKind.TIME and warmup.end.value == 300
+    assert warmup.end.kind is EndKind.TIME
+    assert warmup.end.value == 300
     assert isinstance(block, Step) and block.end.value == 2000
     assert block.target is not None and block.target.mid_s_per_km == 240
     assert isinstance(repeat, Repeat) and repeat.count == 15
@@ -65,7 +66,9 @@ def test_reference_rep_pace() -> None:
     assert isinstance(rep, Step) and rep.target is not None
     assert rep.target.mid_s_per_km == 176
     assert (rep.target.fast_s_per_km, rep.target.slow_s_per_km) == (174, 178)
-    assert isinstance(rest, Step) and rest.kind is StepKind.REST and rest.end.value == 60
+    assert isinstance(rest, Step)
+    assert rest.kind is StepKind.REST
+    assert rest.end.value == 60
 
 
 def test_reference_totals() -> None:

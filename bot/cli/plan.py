@@ -1,4 +1,4 @@
-"""`peakbot validate`, `peakbot plan` and `peakbot show`: the calendar as the runner sees it."""
+"""`peakbot validate`, `peakbot plan` and `peakbot show`: the calendar shown to the runner."""
 
 from __future__ import annotations
 
@@ -271,7 +271,7 @@ def _band(target: PaceRange) -> str:
     fast = format_pace(target.fast_s_per_km).removesuffix("/km")
     band = f"{fast}-{format_pace(target.slow_s_per_km)}"
     # An absolute target's label repeats the pace as written; a label such as "T" or
-    # "MP+45s" says where the pace came from.
+    # "MP+45s" shows where the pace came from.
     label = target.label
     if label and not label[0].isdigit():
         return f"{band} ({label})"

@@ -1,6 +1,6 @@
 """Load and validate the training calendar (YAML) into bot.config.calendar types.
 
-One schema (the option tables below) says which keys each section accepts, which
+One schema (the option tables below) lists the keys each section accepts, which
 are required, and gives an example of each; defaults live in the calendar types.
 Unknown keys are errors. Every problem found is reported in one pass, each with the
 file, line and dotted key, so the runner fixes the whole file at once.
@@ -383,7 +383,7 @@ class _Reader:
         """Return the athlete, and one for checking workout texts.
 
         The second needs only the pace fields to be valid, so a misspelt time zone does
-        not hide the errors in the workout texts; it is None when a pace field is wrong.
+        not hide the errors in the workout texts. It is None when a pace field is wrong.
         """
         path = "athlete"
         fields = self.mapping(node, path, ATHLETE_OPTIONS, ATHLETE_OPTIONS["name"].example)
@@ -719,7 +719,7 @@ def parse_session_id(text: str) -> str:
 
 
 def workout_error_message(error: WorkoutTextError) -> str:
-    """The workout text error's own message, without its "line L, column C: " prefix."""
+    """Return the workout text error's message without its "line L, column C: " prefix."""
     message = getattr(error, "message", None)
     if isinstance(message, str):
         return message

@@ -1,8 +1,8 @@
 """Parsers for the values a runner writes in the calendar: paces, times, distances, dates.
 
 Each parser takes the text as written and returns peakbot's internal unit (seconds,
-metres, seconds per km). On bad input it raises ValueError with a message that says
-what is wrong and shows a value that is accepted, ready to put after the key's name.
+metres, seconds per km). On bad input it raises ValueError with a message that states
+what is wrong and shows an accepted value. The caller prefixes the file, line and key.
 """
 
 from __future__ import annotations
