@@ -125,7 +125,7 @@ class StravaSource:
         from stravalib import exc
 
         try:
-            self._refresh_if_needed(datetime.now(UTC))
+            self._refresh_if_needed()
             raw = self._call(
                 lambda: self.client.get_activity_streams(
                     int(activity.source_id),
@@ -149,7 +149,7 @@ class StravaSource:
     def _sync(self, report: SyncReport, timezone: ZoneInfo, now: datetime) -> None:
         from stravalib import exc
 
-        self._refresh_if_needed(now)
+        self._refresh_if_needed()
         items = repo.get_source_items(self.store, SOURCE)
         cursor = repo.latest_item_start(self.store, SOURCE)
         after = cursor - OVERLAP if cursor else now - FIRST_SYNC_LOOKBACK
@@ -211,9 +211,12 @@ class StravaSource:
 
     # --- tokens -----------------------------------------------------------------------
 
-    def _refresh_if_needed(self, now: datetime) -> None:
-        """Refresh the access token near expiry and save the rotated tokens before anything else."""
-        if self.tokens.expires_at - now.timestamp() > REFRESH_MARGIN_S:
+    def _refresh_if_needed(self) -> None:
+        """Refresh the access token near expiry and save the rotated tokens before anything else.
+
+        Token expiry is wall-clock time, whatever `now` a sync is given.
+        """
+        if self.tokens.expires_at - time.time() > REFRESH_MARGIN_S:
             return
         log.info("strava access token expires soon; refreshing it")
         info = self._call(

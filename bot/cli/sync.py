@@ -1,13 +1,90 @@
-"""Placeholder commands, replaced as each part lands."""
+"""`peakbot sync`: store runs completed since the last sync, from Strava or the folder."""
 
 from __future__ import annotations
 
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import click
 
-from bot.errors import PeakbotError
+from bot.cli.context import AppContext
+from bot.errors import PeakbotError, UserInputError
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
-def sync() -> None:
-    """Not available yet."""
-    raise PeakbotError("sync is not available yet")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--timezone",
+    "timezone_name",
+    help="IANA time zone for local dates, e.g. Europe/Oslo. Default: the calendar's athlete.",
+)
+@click.pass_obj
+def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
+    """Fetch new, changed and deleted runs and store them."""
+    from bot.activities.sync import open_source
+
+    timezone = _zone(timezone_name) if timezone_name else athlete_timezone(app.config_path)
+    source = open_source(app.settings, app.store)
+    report = source.sync(timezone=timezone, now=datetime.now(UTC))
+    if as_json:
+        click.echo(json.dumps({"source": source.name, **report.to_dict()}, indent=2))
+        return
+    click.echo(f"source: {source.name} ({report.requests} requests)")
+    for label, keys in (
+        ("new", report.new),
+        ("updated", report.updated),
+        ("removed", report.removed),
+        ("skipped", report.skipped),
+        ("warning", report.warnings),
+    ):
+        for key in keys:
+            click.echo(f"{label}: {key}")
+    if not (report.new or report.updated or report.removed):
+        click.echo("no new runs")
+    if report.deferred:
+        click.echo(f"deferred: {report.deferred}")
+
+
+def athlete_timezone(config_path: Path) -> ZoneInfo:
+    """Return the calendar's athlete time zone; UTC, with a warning, when it cannot be read."""
+    from bot.config.load import load_calendar
+
+    if config_path.is_file():
+        try:
+            return load_calendar(config_path).athlete.timezone
+        except PeakbotError as error:
+            # An invalid calendar must not stop runs from being stored.
+            log.warning(
+                "calendar %s is invalid (%s); reading only its time zone", config_path, error
+            )
+    name = _timezone_from_yaml(config_path)
+    if name:
+        return _zone(name)
+    log.warning("no athlete time zone found in %s; local dates use UTC", config_path)
+    return ZoneInfo("UTC")
+
+
+def _timezone_from_yaml(config_path: Path) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(config_path.read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    athlete = data.get("athlete") if isinstance(data, dict) else None
+    zone = athlete.get("timezone") if isinstance(athlete, dict) else None
+    return zone if isinstance(zone, str) else None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserInputError(
+            f"unknown time zone {name!r}; use an IANA name such as Europe/Oslo"
+        ) from None

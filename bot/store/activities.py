@@ -85,7 +85,7 @@ class SourceItem:
 def save_activity(store: Store, activity: Activity) -> str:
     """Insert or replace an activity and return the key it is stored under.
 
-    A run already stored under another key with a start within DUPLICATE_START_S
+    A run already stored from another source with a start within DUPLICATE_START_S
     and a distance within DUPLICATE_DISTANCE_RATIO is the same run from another
     source: the stored one is kept and its key returned.
     """
@@ -214,10 +214,10 @@ def latest_item_start(store: Store, source: str) -> datetime | None:
 def _find_duplicate(store: Store, activity: Activity) -> str | None:
     start = activity.start_utc.astimezone(UTC)
     rows = store.conn.execute(
-        "SELECT key, start_utc, distance_m FROM activities WHERE key != ?"
+        "SELECT key, start_utc, distance_m FROM activities WHERE source != ?"
         " AND start_utc BETWEEN ? AND ?",
         (
-            activity.key,
+            activity.source,
             _utc_text(start.fromtimestamp(start.timestamp() - DUPLICATE_START_S, UTC)),
             _utc_text(start.fromtimestamp(start.timestamp() + DUPLICATE_START_S, UTC)),
         ),

@@ -220,7 +220,11 @@ class FakeStrava(FakeServer):
                     {
                         "message": "Bad Request",
                         "errors": [
-                            {"resource": "RefreshToken", "field": "refresh_token", "code": "invalid"}
+                            {
+                                "resource": "RefreshToken",
+                                "field": "refresh_token",
+                                "code": "invalid",
+                            }
                         ],
                     },
                 )

@@ -1,0 +1,114 @@
+"""`peakbot sync` from the command line, offline and against the fake Strava."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.activities.tokens import StravaTokens, save_tokens
+from bot.cli.main import cli
+from bot.cli.sync import athlete_timezone
+from bot.store.activities import list_activities
+from bot.store.db import Store
+from tests.conftest import REPO_ROOT
+from tests.fakes.strava_server import FakeStrava, make_run
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeStrava]:
+    server = FakeStrava().start()
+    yield server
+    server.stop()
+
+
+def run_sync(tmp_path: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
+    base = {
+        "PEAKBOT_DATA_DIR": str(tmp_path / "data"),
+        "PEAKBOT_ACTIVITY_DIR": str(tmp_path / "Activity"),
+        "STRAVA_CLIENT_ID": "",
+        "STRAVA_CLIENT_SECRET": "",
+        "STRAVA_API_URL": "",
+    }
+    result = CliRunner().invoke(
+        cli,
+        ["--env-file", str(tmp_path / "absent.env"), "sync", *args],
+        env={**base, **env},
+    )
+    return result.exit_code, result.output
+
+
+def test_sync_folder_json(tmp_path: Path, real_data: Path) -> None:
+    folder = tmp_path / "Activity"
+    folder.mkdir()
+    shutil.copy(real_data / "run-stats" / "6761214480_ACTIVITY.fit", folder)
+    shutil.copy(real_data / "python-fitparse" / "activity-filecrc.fit", folder)
+    code, output = run_sync(tmp_path, {}, "--json", "--timezone", "Europe/Berlin")
+    report = json.loads(output)
+    assert code == 0
+    assert report["source"] == "files"
+    assert sorted(report["new"]) == ["file:20120409T212226Z", "file:20210511T150512Z"]
+    assert any(line.startswith("activity-filecrc.fit") for line in report["warnings"])
+    assert report["requests"] == 0
+
+
+def test_sync_folder_text(tmp_path: Path, real_data: Path) -> None:
+    folder = tmp_path / "Activity"
+    folder.mkdir()
+    shutil.copy(real_data / "muktihari-fit" / "WorkoutRepeatSteps.fit", folder)
+    code, output = run_sync(tmp_path, {}, "--timezone", "UTC")
+    assert code == 0
+    assert "skipped: WorkoutRepeatSteps.fit: it is a FIT workout file" in output
+    assert "no new runs" in output
+
+
+def test_sync_strava(tmp_path: Path, fake: FakeStrava) -> None:
+    issued = fake.issue_tokens()
+    save_tokens(
+        tmp_path / "data" / "tokens",
+        StravaTokens(
+            issued["access_token"],
+            issued["refresh_token"],
+            issued["expires_at"],
+            scope="read,activity:read_all",
+        ),
+    )
+    fake.add(make_run(77, datetime.now(UTC) - timedelta(hours=2)))
+    env = {"STRAVA_CLIENT_ID": "4242", "STRAVA_CLIENT_SECRET": "s", "STRAVA_API_URL": fake.url}
+    code, output = run_sync(tmp_path, env, "--timezone", "Europe/Oslo")
+    assert code == 0, output
+    assert "source: strava (2 requests)" in output
+    assert "new: strava:77" in output
+    database = Store(tmp_path / "data" / "peakbot.sqlite3")
+    assert [a.key for a in list_activities(database)] == ["strava:77"]
+
+
+def test_sync_revoked_message(tmp_path: Path, fake: FakeStrava) -> None:
+    save_tokens(
+        tmp_path / "data" / "tokens",
+        StravaTokens("unknown", "unknown", 2_000_000_000, scope="read,activity:read_all"),
+    )
+    env = {"STRAVA_CLIENT_ID": "4242", "STRAVA_CLIENT_SECRET": "s", "STRAVA_API_URL": fake.url}
+    code, output = run_sync(tmp_path, env, "--timezone", "UTC")
+    assert code == 1
+    assert "peakbot auth strava" in output
+
+
+def test_sync_unknown_timezone(tmp_path: Path) -> None:
+    code, output = run_sync(tmp_path, {}, "--timezone", "Mars/Olympus")
+    assert code == 2
+    assert "Mars/Olympus" in output
+
+
+def test_timezone_from_calendar() -> None:
+    zone = athlete_timezone(REPO_ROOT / "config" / "calendar.yaml")
+    assert zone.key == "Europe/London"
+
+
+def test_timezone_without_calendar(tmp_path: Path) -> None:
+    assert athlete_timezone(tmp_path / "absent.yaml").key == "UTC"
