@@ -19,7 +19,13 @@ from bot.garmin.push import GarminDestination
 from bot.garmin.report import PushReport
 from bot.plan import PlannedSession
 from bot.store.db import Store
-from tests.fakes.garmin_server import GarminFake, planned_session, speed_sharpen, write_fake_tokens
+from tests.fakes.garmin_server import (
+    CALENDAR,
+    GarminFake,
+    planned_session,
+    speed_sharpen,
+    write_fake_tokens,
+)
 from tests.fakes.http import Fault, Request
 
 TODAY = date(2023, 4, 2)
@@ -194,36 +200,6 @@ def test_server_dies_mid_push(fake: GarminFake, destination: GarminDestination) 
     fake.faults.clear()
     assert push(destination, sessions(3)).ok
     assert_one_per_session(fake, sessions(3))
-
-
-CALENDAR = """\
-athlete:
-  name: Test Runner
-  timezone: Europe/London
-  race_result: {distance: 10km, time: "36:00"}
-  pace_tolerance: 2s/km
-race:
-  name: Test Marathon
-  date: 2023-04-23
-workouts:
-  speed-sharpen:
-    title: Speed Sharpen
-    text: |
-      - 5min @ 6'00''/km
-      - 2.0km @ 4'00''/km
-      - 15 lots of:
-      - 400m @ 2'56''/km
-      - 1min rest
-      - 5min @ 6'00''/km
-  easy:
-    title: Easy run
-    text: "10km @ E"
-sessions:
-  - {date: 2023-04-03, workout: easy}
-  - {date: 2023-04-04, workout: speed-sharpen}
-  - {date: 2023-04-05, workout: easy}
-  - {date: 2023-04-06, workout: speed-sharpen}
-"""
 
 
 def run_push(tmp_path: Path, fake: GarminFake) -> subprocess.Popen[bytes]:

@@ -360,3 +360,34 @@ def speed_sharpen(reps: int = 15, tolerance_s_per_km: float = 2.0) -> Workout:
             Step(StepKind.COOLDOWN, EndCondition.time(300), easy),
         ),
     )
+
+
+# A small calendar in peakbot's YAML format: four sessions from 3 to 6 April 2023.
+CALENDAR = """\
+athlete:
+  name: Test Runner
+  timezone: Europe/London
+  race_result: {distance: 10km, time: "36:00"}
+  pace_tolerance: 2s/km
+race:
+  name: Test Marathon
+  date: 2023-04-23
+workouts:
+  speed-sharpen:
+    title: Speed Sharpen
+    text: |
+      - 5min @ 6'00''/km
+      - 2.0km @ 4'00''/km
+      - 15 lots of:
+      - 400m @ 2'56''/km
+      - 1min rest
+      - 5min @ 6'00''/km
+  easy:
+    title: Easy run
+    text: "10km @ E"
+sessions:
+  - {date: 2023-04-03, workout: easy}
+  - {date: 2023-04-04, workout: speed-sharpen}
+  - {date: 2023-04-05, workout: easy}
+  - {date: 2023-04-06, workout: speed-sharpen}
+"""
