@@ -603,3 +603,24 @@ def test_readme_example_valid(tmp_path: Path) -> None:
     text = section[start : section.index("```\n", start)]
     calendar = parse_calendar(text, PATH)
     assert [s.id for s in calendar.sessions] == ["speed-sharpen-1", "long-run-1"]
+
+
+def test_merge_keys() -> None:
+    text = changed(
+        "    tuning: {min_reps: 2, max_reps: 4}\n",
+        "    tuning: &bounds {min_reps: 2, max_reps: 4}\n",
+    ).replace(
+        "    text: \"10km @ 5'00''/km\"\n",
+        "    text: \"10km @ 5'00''/km\"\n    tuning:\n      <<: *bounds\n      max_reps: 6\n",
+    )
+    bounds = parse_calendar(text, PATH).workouts["easy"].bounds
+    assert bounds.min_reps == 2
+    assert bounds.max_reps == 6
+
+
+def test_merge_key_not_mapping() -> None:
+    text = changed("  units: km", "  units: km\n  <<: 3")
+    assert problems(text) == [
+        "calendar.yaml:5: athlete: a merge key (<<) takes a mapping or a list of mappings, for "
+        "example <<: *untuned"
+    ]

@@ -414,3 +414,18 @@ def test_readme_show_output(environment: dict[str, str], tmp_path: Path) -> None
     start = readme.index("$ peakbot show race-19d\n") + len("$ peakbot show race-19d\n")
     documented = readme[start : readme.index("```", start)]
     assert run(["show", "race-19d"], environment, tmp_path).stdout == documented
+
+
+def test_show_after_race(environment: dict[str, str], tmp_path: Path) -> None:
+    result = run(["show", "2023-05-01"], environment, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: no session on 2023-05-01 (Monday): the calendar ends on race day, 2023-04-23\n"
+    )
+
+
+def test_show_before_block(environment: dict[str, str], tmp_path: Path) -> None:
+    result = run(["show", "race-60d"], environment, tmp_path)
+    assert result.stderr == (
+        "error: no session on 2023-02-22 (Wednesday): the first session is on 2023-03-13\n"
+    )

@@ -180,11 +180,18 @@ def find_targets(app: AppContext, what: str) -> tuple[list[PlannedSession], Work
         ) from None
     on_day = [s for s in app.plan if s.date == day]
     if not on_day:
-        raise UserInputError(
-            f"no session on {day.isoformat()} ({day.strftime('%A')}); it is a rest day. "
-            "`peakbot plan` lists every session."
-        )
+        raise UserInputError(no_session_message(day, calendar))
     return on_day, None
+
+
+def no_session_message(day: date, calendar: Calendar) -> str:
+    """Explain why `day` has no session: after race day, before the block, or a rest day."""
+    when = f"no session on {day.isoformat()} ({day.strftime('%A')})"
+    if day > calendar.race.date:
+        return f"{when}: the calendar ends on race day, {calendar.race.date.isoformat()}"
+    if calendar.sessions and day < calendar.sessions[0].date:
+        return f"{when}: the first session is on {calendar.sessions[0].date.isoformat()}"
+    return f"{when}; it is a rest day. `peakbot plan` lists every session."
 
 
 def resolve_date(text: str, calendar: Calendar, option: str) -> date:

@@ -52,6 +52,7 @@ T = TypeVar("T")
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 
 NULL_TAG = "tag:yaml.org,2002:null"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 # Workout keys become part of session ids, file names and Garmin workout names.
 WORKOUT_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -286,7 +287,7 @@ class _Reader:
             return None
         found: dict[str, tuple[ScalarNode, Node]] = {}
         suggested: set[str] = set()
-        for key_node, value_node in node.value:
+        for key_node, value_node in self.pairs(node, path):
             if not isinstance(key_node, ScalarNode):
                 self.problem(key_node, path or "calendar", "a key must be a plain word")
                 continue
@@ -314,6 +315,34 @@ class _Reader:
                         f"missing required value; for example {option.key}: {option.example}",
                     )
         return found
+
+    def pairs(self, node: MappingNode, path: str) -> list[tuple[Node, Node]]:
+        """Return the mapping's key-value pairs with YAML merge keys (`<<: *base`) applied.
+
+        Keys written in the mapping win over merged ones, and an earlier merged mapping
+        wins over a later one, as the YAML merge key type specifies.
+        """
+        own = [(key, value) for key, value in node.value if key.tag != MERGE_TAG]
+        seen = {key.value for key, _ in own if isinstance(key, ScalarNode)}
+        merged: list[tuple[Node, Node]] = []
+        for key, value in node.value:
+            if key.tag != MERGE_TAG:
+                continue
+            sources = value.value if isinstance(value, SequenceNode) else [value]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    self.problem(
+                        source,
+                        path or "calendar",
+                        "a merge key (<<) takes a mapping or a list of mappings, for "
+                        "example <<: *untuned",
+                    )
+                    continue
+                for merged_key, merged_value in self.pairs(source, path):
+                    if isinstance(merged_key, ScalarNode) and merged_key.value not in seen:
+                        seen.add(merged_key.value)
+                        merged.append((merged_key, merged_value))
+        return merged + own
 
     def scalar(
         self,
