@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -76,7 +77,7 @@ def test_block_within_one_pct_stays(seed: int) -> None:
 def test_tired_runner_never_faster(seed: int) -> None:
     result = block(PRESCRIBED * 1.01, 0.5, seed)
     paces = [s.prescribed_s_per_km for s in result.sessions]
-    assert all(b >= a for a, b in zip(paces, paces[1:], strict=False)), paces
+    assert all(b >= a for a, b in itertools.pairwise(paces)), paces
 
 
 def test_fixed_plan_never_changes() -> None:
