@@ -202,6 +202,33 @@ def test_compact_nested() -> None:
     assert workout.steps == (Repeat(3, (inner, Step(StepKind.REST, EndCondition.time(180)))),)
 
 
+def test_untargeted_rep_is_active() -> None:
+    assert parse_workout("6x20s / 40s jog").steps == (
+        reps(
+            6,
+            Step(StepKind.ACTIVE, EndCondition.time(20)),
+            Step(StepKind.RECOVERY, EndCondition.time(40)),
+        ),
+    )
+
+
+def test_inline_repeat_without_recovery() -> None:
+    workout = parse_workout("5min easy; 4x1km @ 4:00/km; 5min easy")
+    assert workout.steps[1] == Repeat(
+        4, (Step(StepKind.ACTIVE, EndCondition.distance(1000), band(240)),)
+    )
+    assert workout.steps[2] == Step(StepKind.COOLDOWN, EndCondition.time(300))
+
+
+def test_header_body_first_step_active() -> None:
+    workout = parse_workout("5 times:\n200m\n200m jog\n5min easy")
+    assert workout.steps[0] == reps(
+        5,
+        Step(StepKind.ACTIVE, EndCondition.distance(200)),
+        Step(StepKind.RECOVERY, EndCondition.distance(200)),
+    )
+
+
 @pytest.mark.parametrize("text", ["lap", "until lap"])
 def test_lap_button_end(text: str) -> None:
     step = parse_workout(f"10min @ 4:00/km; {text} cooldown").steps[1]
@@ -322,6 +349,10 @@ def test_range_ignores_tolerance() -> None:
         (
             "3x(400m @ 70s, 60s rest",
             "line 1, column 3: missing ')': a '(' is never closed; for example 3x(400m, 60s rest)",
+        ),
+        (
+            "5min easy jog",
+            "line 1, column 11: conflicting step kinds 'easy' and 'jog': keep one",
         ),
         (
             "5min @ 70s",

@@ -276,10 +276,11 @@ def _items_of(source: str, start: int, end: int, line: int, indent: int, depth: 
 
 @dataclass
 class _StepDraft:
-    """A step as written: its kind word (None when absent) and whether it is easy."""
+    """A step as written, and whether a kind word set its kind."""
 
     step: Step
     explicit: bool
+    easy_word: bool = False
 
 
 class _Parser:
@@ -301,8 +302,9 @@ class _Parser:
             self.first_index = -1
         if last.depth > 0 or last.indent > first.indent:
             self.last_index = -1
-        # Index of the token that produced the first and last top-level steps, when
-        # they were written without a kind word; they may become warm-up or cool-down.
+        # Token index of a first or last step that has a target but no kind word,
+        # mapped to its place (0 or -1). Such a step becomes a warm-up or cool-down
+        # once the whole workout shows whether its pace is easy.
         self.auto_steps: dict[int, int] = {}
 
     def parse(self) -> tuple[Block, ...]:
@@ -322,10 +324,12 @@ class _Parser:
             return not token.opening
         return indent_floor is not None and token.first_on_line and token.indent <= indent_floor
 
-    def _parse_level(self, closing: _Bracket | None, indent_floor: int | None) -> list[Block]:
+    def _parse_level(
+        self, closing: _Bracket | None, indent_floor: int | None, *, repeat_body: bool = False
+    ) -> list[Block]:
         blocks: list[Block] = []
         while not self._at_level_end(indent_floor):
-            blocks.append(self._parse_block(indent_floor))
+            blocks.append(self._parse_block(indent_floor, opens_repeat=repeat_body and not blocks))
         if closing is not None:
             if self.position >= len(self.tokens):
                 raise self._error(
@@ -334,7 +338,7 @@ class _Parser:
             self.position += 1
         return blocks
 
-    def _parse_block(self, indent_floor: int | None) -> Block:
+    def _parse_block(self, indent_floor: int | None, *, opens_repeat: bool = False) -> Block:
         token = self.tokens[self.position]
         if isinstance(token, _Bracket):
             raise self._error(
@@ -349,7 +353,7 @@ class _Parser:
         if inline:
             return self._parse_inline(token, inline, indent_floor)
         self.position += 1
-        return self._step_at(self.position - 1)
+        return self._step_at(self.position - 1, opens_repeat=opens_repeat)
 
     def _parse_header(
         self, token: _Item, header: re.Match[str], indent_floor: int | None
@@ -360,13 +364,13 @@ class _Parser:
         following = self.tokens[self.position] if self.position < len(self.tokens) else None
         if isinstance(following, _Bracket) and following.opening:
             self.position += 1
-            body = self._parse_level(closing=following, indent_floor=None)
+            body = self._parse_level(closing=following, indent_floor=None, repeat_body=True)
         elif (
             isinstance(following, _Item)
             and following.first_on_line
             and following.indent > token.indent
         ):
-            body = self._parse_level(closing=None, indent_floor=token.indent)
+            body = self._parse_level(closing=None, indent_floor=token.indent, repeat_body=True)
         else:
             body = self._parse_unindented_body(indent_floor)
         self.nesting -= 1
@@ -382,10 +386,10 @@ class _Parser:
     def _parse_unindented_body(self, indent_floor: int | None) -> list[Block]:
         body: list[Block] = []
         while not self._at_level_end(indent_floor):
-            upcoming = self._peek_step()
+            upcoming = self._peek_step(opens_repeat=not body)
             if upcoming is not None and upcoming.kind in (StepKind.WARMUP, StepKind.COOLDOWN):
                 break
-            block = self._parse_block(indent_floor)
+            block = self._parse_block(indent_floor, opens_repeat=not body)
             body.append(block)
             if isinstance(block, Step) and block.kind in (StepKind.REST, StepKind.RECOVERY):
                 break
@@ -397,8 +401,11 @@ class _Parser:
         count = self._count(token, inline["count"])
         offset = inline.start("step")
         draft = self._draft(token, inline["step"], offset, bare_metres=True)
+        rep = draft.step
+        if not draft.explicit and rep.target is None and not draft.easy_word:
+            rep = replace(rep, kind=StepKind.ACTIVE)
         self.position += 1
-        body: list[Block] = [draft.step]
+        body: list[Block] = [rep]
         if not self._at_level_end(indent_floor):
             upcoming = self._peek_step()
             if upcoming is not None and upcoming.kind in (StepKind.REST, StepKind.RECOVERY):
@@ -406,21 +413,28 @@ class _Parser:
                 self.position += 1
         return Repeat(count, tuple(body))
 
-    def _peek_step(self) -> Step | None:
+    def _peek_step(self, *, opens_repeat: bool = False) -> Step | None:
         """Return the next token as a plain step, or None if it is a repeat or bracket."""
         token = self.tokens[self.position]
         if not isinstance(token, _Item) or _HEADER.match(token.text) or _INLINE.match(token.text):
             return None
-        return self._step_at(self.position)
+        return self._step_at(self.position, opens_repeat=opens_repeat)
 
-    def _step_at(self, index: int) -> Step:
+    def _step_at(self, index: int, *, opens_repeat: bool = False) -> Step:
+        """Read the step at token `index` and settle the kind of a step with no kind word.
+
+        The first step of a repeat body with neither target nor kind word is the rep
+        itself, so it is active ("6x20s / 40s jog").
+        """
         token = self.tokens[index]
         assert isinstance(token, _Item)
         draft = self._draft(token, token.text, 0, bare_metres=False)
         step = draft.step
         if draft.explicit:
             return step
-        easy = step.target is None or step.kind is StepKind.RECOVERY
+        if opens_repeat and step.target is None and not draft.easy_word:
+            return replace(step, kind=StepKind.ACTIVE)
+        easy = step.kind is StepKind.RECOVERY
         if index == self.first_index:
             if easy:
                 return replace(step, kind=StepKind.WARMUP)
@@ -435,10 +449,10 @@ class _Parser:
         """Read '<end> [@ <target>] [kind words]' at `offset` within the token."""
         words = [(match.group(), match.start() + offset) for match in _WORDS.finditer(text)]
         end, position = self._end_condition(token, words, bare_metres)
-        kind: StepKind | str | None = None
-        kind_at = 0
-        target: PaceRange | None = None
         rep_distance = end.value if end.kind is EndKind.DISTANCE else None
+        kind_word: str | None = None
+        target: PaceRange | None = None
+
         while position < len(words):
             word, at = words[position]
             position += 1
@@ -447,26 +461,30 @@ class _Parser:
                     raise self._error(token, at, f"missing pace target after '@'; {_TARGETS}")
                 word, at = words[position]
                 position += 1
-                if word.lower() in _KIND_WORDS:
-                    kind, kind_at = self._kind(token, word, at, kind, kind_at)
+                if word.lower() not in _KIND_WORDS:
+                    if target is not None:
+                        raise self._error(
+                            token, at, f"a step takes one pace target, got a second: '{word}'"
+                        )
+                    target = self._target(token, word, at, rep_distance)
                     continue
-                if target is not None:
-                    raise self._error(
-                        token, at, f"a step takes one pace target, got a second: '{word}'"
-                    )
-                target = self._target(token, word, at, rep_distance)
-            elif word.lower() in _KIND_WORDS:
-                kind, kind_at = self._kind(token, word, at, kind, kind_at)
-            else:
+            if word.lower() not in _KIND_WORDS:
                 raise self._error(
                     token, at, f"unknown word '{word}' in step '{text}'; {STEP_EXAMPLES}"
                 )
+            if kind_word is not None and _KIND_WORDS[kind_word] != _KIND_WORDS[word.lower()]:
+                raise self._error(
+                    token, at, f"conflicting step kinds '{kind_word}' and '{word}': keep one"
+                )
+            kind_word = word.lower()
+
+        kind = _KIND_WORDS[kind_word] if kind_word is not None else None
         if isinstance(kind, StepKind):
             return _StepDraft(Step(kind, end, target), explicit=True)
-        if kind == _EASY:
-            return _StepDraft(Step(StepKind.RECOVERY, end, target), explicit=False)
-        default = StepKind.ACTIVE if target is not None else StepKind.RECOVERY
-        return _StepDraft(Step(default, end, target), explicit=False)
+        # Until its position is known, an easy step is a recovery.
+        easy = kind == _EASY or target is None
+        default = StepKind.RECOVERY if easy else StepKind.ACTIVE
+        return _StepDraft(Step(default, end, target), explicit=False, easy_word=kind == _EASY)
 
     def _end_condition(
         self, token: _Item, words: list[tuple[str, int]], bare_metres: bool
@@ -497,16 +515,6 @@ class _Parser:
             f"{hint if _BARE_NUMBER.match(first) else ''}; {STEP_EXAMPLES}",
         )
 
-    def _kind(
-        self, token: _Item, word: str, at: int, kind: StepKind | str | None, kind_at: int
-    ) -> tuple[StepKind | str, int]:
-        new = _KIND_WORDS[word.lower()]
-        if kind is not None and kind != new:
-            raise self._error(
-                token, at, f"conflicting step kinds: '{word}' after an earlier kind word"
-            )
-        return new, at
-
     def _target(self, token: _Item, word: str, at: int, rep_distance_m: float | None) -> PaceRange:
         try:
             return parse_target(
@@ -517,8 +525,6 @@ class _Parser:
             )
         except ValueTextError as error:
             raise self._error(token, at + error.offset, error.message) from None
-        except UnknownPaceLabelError as error:  # pragma: no cover - converted in parse_target
-            raise self._error(token, at, str(error)) from None
 
     def _count(self, token: _Item, digits: str) -> int:
         count = Decimal(digits)
