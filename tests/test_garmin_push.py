@@ -168,6 +168,18 @@ def test_lost_store_no_duplicate(fake: GarminFake, push: Push, settings: Setting
     assert len(fake.workout_writes()) == before
 
 
+def test_lost_store_without_listed_descriptions(
+    fake: GarminFake, push: Push, settings: Settings
+) -> None:
+    push([reference()])
+    fake.list_descriptions = False
+    Path(settings.database).unlink()
+    destination = GarminDestination(settings, Store(settings.database))
+    report = destination.push([reference()], today=TODAY, days=7)
+    assert [r.action for r in report.results] == ["unchanged"]
+    assert len(fake.workouts) == 1
+
+
 def test_hand_deleted_workout_recreated(fake: GarminFake, push: Push) -> None:
     push([reference()])
     fake.workouts.clear()

@@ -40,7 +40,13 @@ from bot.garmin.client import (
     connect,
 )
 from bot.garmin.report import Action, PushReport, PushResult
-from bot.garmin.workout_json import Marker, content_hash, garmin_workout_json, parse_marker
+from bot.garmin.workout_json import (
+    Marker,
+    content_hash,
+    garmin_workout_json,
+    looks_like_peakbot_name,
+    parse_marker,
+)
 from bot.plan import PlannedSession
 from bot.store.db import Store
 from bot.store.pushed import PushedWorkout, delete_pushed, list_pushed, save_pushed
@@ -175,6 +181,8 @@ class GarminDestination:
                 workout = _parse_workout(item)
                 if workout is None:
                     continue
+                if workout.marker is None and _description_missing(item, workout):
+                    workout = self._read_full(garmin, workout)
                 all_ids.add(workout.workout_id)
                 record = record_by_workout.get(workout.workout_id)
                 if workout.marker is not None:
@@ -206,6 +214,21 @@ class GarminDestination:
         for items in schedules.values():
             items.sort(key=lambda s: (s.date, s.schedule_id or 0))
         return RemoteState(own, session_of, dict(schedules), all_ids)
+
+    def _read_full(self, garmin: Garmin, workout: RemoteWorkout) -> RemoteWorkout:
+        """Read one workout in full when the listing left its description out."""
+        try:
+            full = self.retrying.call(
+                f"get workout {workout.workout_id}",
+                lambda: garmin.get_workout_by_id(workout.workout_id),
+            )
+        except NotFoundError:
+            return workout
+        if not isinstance(full, dict):
+            return workout
+        return RemoteWorkout(
+            workout.workout_id, workout.name, parse_marker(full.get("description"))
+        )
 
 
 class _Pass:
@@ -472,14 +495,19 @@ class _Pass:
         self.results[result.session_id] = result
 
 
+def _description_missing(item: dict[str, Any], workout: RemoteWorkout) -> bool:
+    # Only names of peakbot's form are worth one more read each.
+    return "description" not in item and looks_like_peakbot_name(workout.name)
+
+
 def _parse_workout(item: Any) -> RemoteWorkout | None:
     if not isinstance(item, dict):
         return None
     workout_id = _int(item, "workoutId")
     if workout_id is None:
         return None
-    # NOTE: this relies on the workout listing returning each workout's description,
-    # as the workout-service listing does; without it only stored ids are recognised.
+    # NOTE: the listing is expected to carry each workout's description; when the key
+    # is absent, workouts with names of peakbot's form are read in full instead.
     return RemoteWorkout(
         workout_id, str(item.get("workoutName") or ""), parse_marker(item.get("description"))
     )

@@ -54,6 +54,10 @@ ITERATIONS_CONDITION = (7, "iterations")
 NO_TARGET = {"workoutTargetTypeId": 1, "workoutTargetTypeKey": "no.target", "displayOrder": 1}
 PACE_ZONE = {"workoutTargetTypeId": 6, "workoutTargetTypeKey": "pace.zone", "displayOrder": 6}
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+NAME_SUFFIX_RE = re.compile(rf" (?:{'|'.join(WEEKDAYS)}) \d{{2}} (?:{'|'.join(MONTHS)})$")
+
 MARKER_RE = re.compile(
     r"peakbot session (?P<session_id>\S+) (?P<date>\d{4}-\d{2}-\d{2}) rev (?P<rev>[0-9a-f]{12})"
 )
@@ -85,8 +89,15 @@ def content_hash(session: PlannedSession) -> str:
 
 def workout_name(session: PlannedSession) -> str:
     """Return the name shown on the watch: the title and the local date, e.g. "... Tue 04 Apr"."""
-    suffix = f" {session.date:%a %d %b}"
+    day = session.date
+    # Spelt out here rather than with strftime, whose names follow the process locale.
+    suffix = f" {WEEKDAYS[day.weekday()]} {day.day:02d} {MONTHS[day.month - 1]}"
     return _truncate(session.title.strip(), MAX_NAME_CHARS - len(suffix)) + suffix
+
+
+def looks_like_peakbot_name(name: str) -> bool:
+    """Tell whether a workout name ends like the names `workout_name` builds."""
+    return NAME_SUFFIX_RE.search(name) is not None
 
 
 def format_marker(session_id: str, day: date, rev: str) -> str:

@@ -74,6 +74,8 @@ class GarminFake(FakeServer):
         super().__init__()
         self.access_token = fake_access_token()
         self.accept_refresh = False
+        # False leaves descriptions out of the workout listing.
+        self.list_descriptions = True
         self.workouts: dict[int, dict[str, Any]] = {}
         self.schedules: dict[int, dict[str, Any]] = {}
         self.hooks: list[AfterHook] = []
@@ -253,6 +255,8 @@ class GarminFake(FakeServer):
     def _summary(self, workout: dict[str, Any]) -> dict[str, Any]:
         keys = ("workoutId", "ownerId", "workoutName", "description", "createdDate", "updatedDate")
         summary = {key: workout.get(key) for key in keys}
+        if not self.list_descriptions:
+            del summary["description"]
         summary["sportType"] = workout.get("sportType") or {
             "sportTypeId": 1,
             "sportTypeKey": "running",
