@@ -28,16 +28,17 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples" / "activities"
 def _open_cycle(app: AppContext, *, today: date | None) -> Cycle:
     from bot.notify.deliver import Notifier
     from bot.service.calendar_watch import CalendarWatch
-    from bot.service.clock import SystemClock
+    from bot.service.clock import Clock, DayClock, SystemClock
     from bot.service.cycle import Cycle
 
     calendar = CalendarWatch(app.config_path)
-    calendar.load()
+    timezone = calendar.load().athlete.timezone
+    clock: Clock = SystemClock() if today is None else DayClock(today, timezone)
     return Cycle(
         app.settings,
         app.store,
         calendar,
-        clock=SystemClock(),
+        clock=clock,
         notifier=Notifier(app.settings.apprise_urls),
         today=today,
     )

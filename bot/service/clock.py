@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -38,3 +39,18 @@ class ManualClock:
     def advance(self, delta: timedelta) -> None:
         with self._lock:
             self._now += delta
+
+
+class DayClock:
+    """The current local time of day on a fixed local date, for `run --once --today`.
+
+    Sources and jobs then see that day, so a sync looks back from it, not from today.
+    """
+
+    def __init__(self, day: date, timezone: ZoneInfo) -> None:
+        self.day = day
+        self.timezone = timezone
+
+    def now(self) -> datetime:
+        wall = datetime.now(self.timezone)
+        return datetime.combine(self.day, wall.time(), tzinfo=self.timezone).astimezone(UTC)
