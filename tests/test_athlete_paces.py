@@ -133,3 +133,13 @@ def test_unknown_label_lists_labels() -> None:
 def test_invalid_race_rejected() -> None:
     with pytest.raises(ValueError, match="race time must be positive"):
         vdot_from_race(10000.0, 0.0)
+
+
+def test_impossible_race_rejected() -> None:
+    with pytest.raises(ValueError, match="faster than 2:00/km"):
+        AthletePaces.from_race(10000.0, 600.0)
+
+
+def test_too_slow_race_rejected() -> None:
+    with pytest.raises(ValueError, match="too slow to give a VDOT"):
+        AthletePaces.from_race(10000.0, 72000.0)

@@ -495,3 +495,9 @@ def test_render_parse_round_trip(workout: Workout) -> None:
 def test_round_trip_with_paces(workout: Workout) -> None:
     text = render_workout(workout)
     assert parse_workout(text, paces=ATHLETE, name=workout.name) == workout
+
+
+def test_error_message_without_position() -> None:
+    with pytest.raises(WorkoutTextError) as caught:
+        parse_workout("5min foo")
+    assert caught.value.message.startswith("unknown word 'foo'")

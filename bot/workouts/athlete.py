@@ -40,6 +40,9 @@ TRAINING_FRACTIONS: dict[str, float] = {"E": 0.70, "T": 0.88, "I": 0.975}
 # R pace is this many seconds per 400 m faster than I pace.
 R_FASTER_THAN_I_S_PER_400M = 6.0
 
+# Faster than every world-record race pace from 1500 m up (about 2:17/km), in s/km.
+FASTEST_RACE_PACE_S_PER_KM = 120.0
+
 LABELS: tuple[str, ...] = ("5k", "10k", "HM", "MP", "E", "M", "T", "I", "R")
 
 _ALIASES: dict[str, str] = {
@@ -180,6 +183,15 @@ class AthletePaces:
         alone.
         """
         vdot = vdot_from_race(distance_m, time_s)
+        if time_s * 1000.0 / distance_m < FASTEST_RACE_PACE_S_PER_KM:
+            raise ValueError(
+                f"a race of {distance_m:g} m in {time_s:g} s is faster than 2:00/km, "
+                "quicker than any runner's race pace; check the distance and the time"
+            )
+        if not vdot > 0:
+            raise ValueError(
+                f"a race of {distance_m:g} m in {time_s:g} s is too slow to give a VDOT"
+            )
         paces: dict[str, float] = {}
         for label, label_distance_m in RACE_DISTANCES_M.items():
             if abs(distance_m - label_distance_m) <= _SAME_DISTANCE_FRACTION * label_distance_m:

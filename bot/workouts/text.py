@@ -103,11 +103,13 @@ _BULLETS = "-*•"
 class WorkoutTextError(UserInputError):
     """Workout text that cannot be read.
 
-    `line` and `column` count from 1 within the text; `text` is that source line.
+    `line` and `column` count from 1 within the text; `text` is that source line and
+    `message` the explanation without the position.
     """
 
     def __init__(self, message: str, *, line: int, column: int, text: str) -> None:
         super().__init__(f"line {line}, column {column}: {message}")
+        self.message = message
         self.line = line
         self.column = column
         self.text = text
