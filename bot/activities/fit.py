@@ -93,7 +93,7 @@ def decode(data: bytes) -> Decoded:
 def activity_from_fit(data: bytes, name: str, timezone: ZoneInfo) -> tuple[Activity, list[str]]:
     """Build an Activity from FIT bytes; returns it with warnings about damaged parts.
 
-    Raises ValueError when the file holds no activity data at all.
+    Raises ValueError when the file contains no activity data at all.
     """
     decoded = decode(data)
     warnings = [f"{name}: {decoded.errors[0]}; loaded what was readable"] if decoded.errors else []
@@ -331,7 +331,7 @@ def _as_utc(value: Any) -> datetime | None:
 
 
 def _string(value: Any) -> str | None:
-    # garmin-fit-sdk returns a string field as a list when the field holds several strings.
+    # garmin-fit-sdk returns a string field as a list when the field contains several strings.
     if isinstance(value, list):
         value = value[0] if value else None
     return value if isinstance(value, str) and value else None

@@ -74,10 +74,12 @@ class FolderSource:
         fingerprint = f"{status.st_size}:{status.st_mtime_ns}"
         if item is not None and item.fingerprint == fingerprint:
             return
+
         item_id = self._item_id(path)
         result = load_activity_file(path, timezone)
         report.warnings.extend(result.warnings)
         activity = result.activity
+
         if activity is None:
             reason = result.error or f"{path.name}: nothing readable"
             report.skipped.append(reason)
@@ -85,6 +87,7 @@ class FolderSource:
                 self.store, repo.SourceItem(SOURCE, item_id, fingerprint, None, None, reason)
             )
             return
+
         if activity.sport != "running":
             reason = f"{path.name}: {activity.sport} is not a run"
             report.skipped.append(reason)
@@ -93,6 +96,7 @@ class FolderSource:
                 repo.SourceItem(SOURCE, item_id, fingerprint, None, activity.start_utc, reason),
             )
             return
+
         key = repo.save_activity(self.store, activity)
         repo.save_source_item(
             self.store, repo.SourceItem(SOURCE, item_id, fingerprint, key, activity.start_utc)

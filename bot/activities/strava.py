@@ -5,7 +5,7 @@ the first is full) plus one detail request per new or changed run, because the
 detail carries the laps. Streams cost one more request and are fetched only by
 `load_streams`. Nothing here sleeps on a rate limit: near a limit, on a 429, or
 after the retries for a 5xx or a timeout run out, the rest of the sync is deferred
-to the next run and SyncReport.deferred says why.
+to the next run and SyncReport.deferred gives the reason.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ REAUTHORISE = "run `peakbot auth strava` to authorise peakbot again"
 
 
 class Deferred(Exception):
-    """The rest of the work waits for the next run; the message says why."""
+    """The rest of the work waits for the next run; the message gives the reason."""
 
 
 class StravaSource:
@@ -246,7 +246,7 @@ class StravaSource:
     def _call(self, request: Callable[[], T], what: str, rejected: str | None = None) -> T:
         """Run one stravalib call; retry 5xx and timeouts, defer on rate limits, map auth errors.
 
-        `rejected`, when given, is the AuthError message for a 400 or 401 answer.
+        `rejected`, when given, is the AuthError message for a 400 or 401 response.
         """
         from stravalib import exc
 
@@ -270,12 +270,12 @@ class StravaSource:
                     raise _auth_error(error) from None
                 if status == 429:
                     raise Deferred(
-                        f"Strava answered 429 Too Many Requests on the {what}; "
+                        f"Strava returned 429 Too Many Requests for the {what}; "
                         "the rest waits for the next rate-limit window"
                     ) from None
                 if status == 403:
                     raise AuthError(
-                        f"Strava refused the {what} (403): the authorisation lacks the "
+                        f"Strava rejected the {what} (403 Forbidden): the authorisation lacks the "
                         f"{REQUIRED_SCOPE} scope; {REAUTHORISE} and tick "
                         "'View data about your private activities'"
                     ) from None
@@ -303,8 +303,9 @@ def _auth_error(error: Exception) -> AuthError:
     text = str(error)
     if "read_permission" in text or "activity:read" in text:
         return AuthError(
-            f"Strava refused to list activities: the authorisation lacks the {REQUIRED_SCOPE} "
-            f"scope; {REAUTHORISE} and tick 'View data about your private activities'"
+            "Strava rejected the activity request (401): the authorisation lacks the "
+            f"{REQUIRED_SCOPE} scope; {REAUTHORISE} and tick 'View data about your "
+            "private activities'"
         )
     return AuthError(
         f"Strava rejected the access token (401): the authorisation was revoked; {REAUTHORISE}"
@@ -445,15 +446,20 @@ def streams_from_strava(raw: dict[str, Any]) -> Streams | None:
     if not time_s:
         return None
     cadence = data("cadence")
+    if cadence is not None:
+        # Strava reports running cadence per foot; the model counts both feet.
+        cadence = [c * 2 if c is not None else None for c in cadence]
     latlng = data("latlng")
+    if latlng is not None:
+        latlng = [(float(p[0]), float(p[1])) if p else None for p in latlng]
     return Streams(
         time_s=[float(t) for t in time_s],
         distance_m=data("distance"),
         speed_mps=data("velocity_smooth"),
         heart_rate=data("heartrate"),
-        cadence=[c * 2 if c is not None else None for c in cadence] if cadence else None,
+        cadence=cadence,
         moving=data("moving"),
-        latlng=[(float(p[0]), float(p[1])) if p else None for p in latlng] if latlng else None,
+        latlng=latlng,
     )
 
 

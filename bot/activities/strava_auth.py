@@ -2,9 +2,9 @@
 
 The runner opens the authorisation URL, approves on Strava, and Strava redirects the
 browser to http://127.0.0.1:<port>/authorized?state=..&code=..&scope=... The code
-arrives either at a one-shot server on that port, or, on a headless server reached
-over SSH, by pasting the URL the browser ended on (the page itself fails to load,
-but its address holds the code).
+arrives at a one-shot server on that port. On a headless server reached over SSH,
+the runner pastes the URL the browser ended on instead: that page fails to load,
+but its address contains the code.
 """
 
 from __future__ import annotations
@@ -103,8 +103,8 @@ def receive_by_callback(
 ) -> Grant:
     """Serve one redirect on 127.0.0.1:`port` and return its grant.
 
-    Requests to other paths are answered 404 and waiting goes on; a redirect with a
-    wrong state, a denial or a missing scope raises.
+    Requests to other paths get a 404 and waiting goes on. A redirect with a wrong
+    state, a denial or a missing scope raises AuthError.
     """
     outcome: dict[str, Any] = {}
     done = threading.Event()
@@ -154,7 +154,7 @@ def receive_by_callback(
         raise outcome["error"]
     if "grant" not in outcome:
         raise AuthError(
-            f"no answer from Strava reached 127.0.0.1:{port} within {timeout_s:.0f} s; "
+            f"no redirect from Strava reached 127.0.0.1:{port} within {timeout_s:.0f} s; "
             "run `peakbot auth strava --paste` to paste the redirect URL instead"
         )
     grant: Grant = outcome["grant"]

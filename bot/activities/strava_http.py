@@ -1,9 +1,9 @@
 """The HTTP layer under stravalib: timeouts, the test base URL and rate-limit headers.
 
 stravalib 2.x sends requests through the `requests.Session` it is given, with no
-timeout of its own and with hard-coded https://www.strava.com URLs, so this session
-adds both: every request gets `timeout_s`, and with `base_url` set every Strava URL
-(API, authorisation page and token endpoint) goes to that base instead.
+timeout of its own and with hard-coded https://www.strava.com URLs. This session
+gives every request `timeout_s`. With `base_url` set, it also sends every Strava URL
+(API, authorisation page and token endpoint) to that base instead.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class RateWindow:
 class RateLimits:
     """The latest X-RateLimit-* and X-ReadRateLimit-* values Strava sent.
 
-    Each header holds two numbers: the 15-minute window, then the day.
+    Each header contains two numbers: the 15-minute window, then the day.
     """
 
     windows: list[RateWindow] = field(default_factory=list)

@@ -8,9 +8,13 @@ from typing import Any
 
 @dataclass
 class SyncReport:
-    """What one sync did: activity keys new, updated and removed, items skipped with the
-    reason, warnings about damaged files, why the rest was deferred (None when the sync
-    finished), and the number of HTTP requests sent."""
+    """Outcome of one sync.
+
+    `new`, `updated` and `removed` list activity keys. `skipped` and `warnings` are
+    lines that start with the item they are about and give the reason. `deferred` is
+    why the rest waits for the next sync (None when the sync finished), and
+    `requests` counts the HTTP requests sent.
+    """
 
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)

@@ -1,9 +1,9 @@
 """Strava OAuth tokens in a JSON file of mode 0600, written atomically.
 
 Strava rotates the refresh token on every refresh and the old one stops working,
-so a refreshed token set must reach the disk before anything else happens: it is
-written to a temporary file in the same folder, flushed with fsync, renamed over
-the old file, and the folder is fsynced so the rename itself survives a crash.
+so a refreshed token set must reach the disk before anything else happens. It is
+written to a temporary file in the same folder and flushed with fsync. Then it is
+renamed over the old file, and the folder is fsynced so the rename survives a crash.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ _EARTH_RADIUS_M = 6_371_008.8
 def activity_from_tcx(data: bytes, name: str, timezone: ZoneInfo) -> tuple[Activity, list[str]]:
     """Build an Activity from the first <Activity> of a TCX file.
 
-    Raises ValueError when the file is not valid XML or holds no activity.
+    Raises ValueError when the file is not valid XML or contains no activity.
     """
     root = _parse(data)
     activity_element = next(_descendants(root, "Activity"), None)

@@ -117,7 +117,7 @@ class FakeStrava(FakeServer):
         self.rate_limit = (100, 1000)
         self.read_rate_limit = (100, 1000)
         self.usage = [0, 0]
-        # Called at the start of every /api/v3 request, before it is answered.
+        # Called at the start of every /api/v3 request, before the response is sent.
         self.on_api_request: Callable[[Request], None] | None = None
         self._counter = itertools.count(1)
         self.route("POST", r"/oauth/token", self._token)
@@ -286,8 +286,8 @@ class FakeStrava(FakeServer):
         streams = self.streams.get(activity_id)
         if detail is None or detail.get("manual") or streams is None:
             return Response(404, _not_found("Activity"), self._headers())
-        wanted = set(request.query.get("keys", [""])[0].split(","))
-        body = {key: value for key, value in streams.items() if key in wanted}
+        requested = set(request.query.get("keys", [""])[0].split(","))
+        body = {key: value for key, value in streams.items() if key in requested}
         return Response(200, body, self._headers())
 
     @staticmethod
