@@ -103,7 +103,7 @@ class AmbiguousWrite(TransientError):
 
 
 class NotFoundError(ServiceError):
-    """Garmin Connect answered 404: the workout or schedule no longer exists."""
+    """Garmin Connect returned 404: the workout or schedule no longer exists."""
 
 
 class RequestRejected(ServiceError):
@@ -132,7 +132,7 @@ def translate(error: BaseException, label: str) -> ServiceError:
     if isinstance(error, requests.ConnectionError):
         return TransientError(f"{label}: connection failed", rate_limited=False)
     if isinstance(error, ValueError) and not isinstance(error, GarminConnectConnectionError):
-        # requests' JSONDecodeError: the server answered with a malformed body.
+        # requests' JSONDecodeError: the server sent a malformed body.
         return TransientError(f"{label}: malformed response", rate_limited=False)
     if isinstance(error, GarminConnectConnectionError):
         status = _status_code(error)
@@ -173,9 +173,9 @@ class Retrying:
         """Run `func`, retrying transient failures.
 
         A write that is not idempotent (upload, schedule) is retried only after a
-        429, which the server rejects before doing anything; after a timeout or a
-        5xx the write may have happened, so its `TransientError` is raised for the
-        caller to check the listings first.
+        429, because the server rejects those before doing anything. After a
+        timeout or a 5xx the write may have happened, so `AmbiguousWrite` is raised
+        and the caller checks the listings before trying again.
         """
         for attempt in range(1, self.tries + 1):
             try:

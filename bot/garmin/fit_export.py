@@ -71,11 +71,11 @@ class FitFolderDestination:
         log.info("FIT export to %s started: %d sessions", self.folder, len(in_horizon))
         manifest = self._read_manifest()
         file_of_session = {entry["session_id"]: name for name, entry in manifest.items()}
-        wanted = _file_names(in_horizon)
+        file_name_of = _file_names(in_horizon)
         results: list[PushResult] = []
 
         for session in in_horizon:
-            file_name = wanted[session.id]
+            file_name = file_name_of[session.id]
             data = encode_workout_fit(session)
             path = self.folder / file_name
             previous_name = file_of_session.get(session.id)
@@ -106,9 +106,9 @@ class FitFolderDestination:
                 )
             results.append(PushResult(session.id, session.date, session.title, action, detail))
 
-        results += self._remove_stale(manifest, sessions, wanted, today, horizon_end, dry_run)
+        results += self._remove_stale(manifest, sessions, file_name_of, today, horizon_end, dry_run)
         if not dry_run:
-            self._write_manifest(manifest, in_horizon, wanted, today, horizon_end)
+            self._write_manifest(manifest, in_horizon, file_name_of, today, horizon_end)
         results.sort(key=lambda r: (r.date, r.session_id))
         return PushReport(results=results, destination=self.name)
 
@@ -116,13 +116,13 @@ class FitFolderDestination:
         self,
         manifest: dict[str, dict[str, str]],
         sessions: list[PlannedSession],
-        wanted: dict[str, str],
+        file_name_of: dict[str, str],
         today: date,
         horizon_end: date,
         dry_run: bool,
     ) -> list[PushResult]:
         by_id = {s.id: s for s in sessions}
-        wanted_names = set(wanted.values())
+        planned_files = set(file_name_of.values())
         candidates: dict[str, str | None] = {
             name: entry["session_id"] for name, entry in manifest.items()
         }
@@ -135,7 +135,7 @@ class FitFolderDestination:
         for name, session_id in sorted(candidates.items()):
             match = FILE_NAME_RE.match(name)
             path = self.folder / name
-            if name in wanted_names or match is None or not path.is_file():
+            if name in planned_files or match is None or not path.is_file():
                 continue
             day = date.fromisoformat(match["date"])
             if not today <= day <= horizon_end:
@@ -148,7 +148,7 @@ class FitFolderDestination:
             log.info("deleted workout file %s", path)
             if session is None:
                 results.append(PushResult(session_id or name, day, match["key"], "removed", name))
-            elif session.id not in wanted:
+            elif session.id not in file_name_of:
                 # Moved out of the horizon; its new file is written once the date is in it.
                 results.append(
                     PushResult(session.id, session.date, session.title, "rescheduled", name)
@@ -173,12 +173,12 @@ class FitFolderDestination:
         self,
         manifest: dict[str, dict[str, str]],
         in_horizon: list[PlannedSession],
-        wanted: dict[str, str],
+        file_name_of: dict[str, str],
         today: date,
         horizon_end: date,
     ) -> None:
-        # Entries outside the horizon are kept; inside it the folder now matches the plan.
-        kept = {
+        # Entries outside the horizon are entries; inside it the folder now matches the plan.
+        entries = {
             name: entry
             for name, entry in manifest.items()
             if (match := FILE_NAME_RE.match(name)) is not None
@@ -186,24 +186,27 @@ class FitFolderDestination:
             and (self.folder / name).is_file()
         }
         for session in in_horizon:
-            kept[wanted[session.id]] = {"session_id": session.id, "date": session.date.isoformat()}
-        if not kept and not (self.folder / MANIFEST_NAME).exists():
+            entries[file_name_of[session.id]] = {
+                "session_id": session.id,
+                "date": session.date.isoformat(),
+            }
+        if not entries and not (self.folder / MANIFEST_NAME).exists():
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(kept, indent=1, sort_keys=True) + "\n"
+        text = json.dumps(entries, indent=1, sort_keys=True) + "\n"
         _write_atomically(self.folder / MANIFEST_NAME, text.encode())
 
 
 def _file_names(sessions: list[PlannedSession]) -> dict[str, str]:
     """Name each file by date and workout key; two sessions of one key on a date use ids."""
     names: dict[str, str] = {}
-    taken: dict[str, int] = {}
+    uses: dict[str, int] = {}
     for session in sessions:
         base = f"{session.date.isoformat()}_{_safe(session.workout_key)}.fit"
-        taken[base] = taken.get(base, 0) + 1
+        uses[base] = uses.get(base, 0) + 1
     for session in sessions:
         base = f"{session.date.isoformat()}_{_safe(session.workout_key)}.fit"
-        if taken[base] > 1:
+        if uses[base] > 1:
             base = f"{session.date.isoformat()}_{_safe(session.id)}.fit"
         names[session.id] = base
     return names

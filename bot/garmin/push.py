@@ -5,14 +5,16 @@ Connect must end up with exactly one peakbot workout scheduled once on the
 session's date. Each run starts from two listings (the workout library and the
 schedules by period) and the local store:
 
-- a workout is peakbot's when its description carries the marker written by
-  `bot.garmin.workout_json`, or when the store recorded its id; nothing else is
-  ever changed;
-- missing: upload, then schedule; changed content (the marker's hash differs):
-  update in place, which keeps the workout id and its schedules; moved: schedule
-  on the new date, then unschedule the old date; removed from the calendar:
-  unschedule and delete; duplicates (two workouts for one session, or one
-  workout scheduled twice on a date): keep one, remove the rest.
+- A workout is peakbot's when its description carries the marker written by
+  `bot.garmin.workout_json`, or when the store recorded its id. No other workout
+  is ever changed.
+- Missing: upload, then schedule.
+- Changed content (the marker's hash differs): update in place, which keeps the
+  workout id and its schedules.
+- Moved: schedule on the new date, then unschedule the old date.
+- Removed from the calendar: unschedule and delete.
+- Duplicates (two workouts for one session, or one workout scheduled twice on a
+  date): keep one and remove the rest.
 
 An unchanged plan costs the two listings and no write. Because the listings are
 the source of truth, a run killed at any point, a lost store or a workout
@@ -58,7 +60,7 @@ log = logging.getLogger(__name__)
 
 DESTINATION = "garmin"
 LISTING_PAGE_SIZE = 100
-# Schedules further ahead than this are never listed, whatever the store says.
+# Schedules further ahead than this are never listed, even when the store records them.
 MAX_LISTING_DAYS = 370
 
 
@@ -78,7 +80,7 @@ class RemoteSchedule:
 
 @dataclass
 class RemoteState:
-    """What Garmin Connect listed at the start of a pass, peakbot's workouts only."""
+    """Peakbot's workouts and their schedules as listed at the start of a pass."""
 
     own: dict[int, RemoteWorkout]
     session_of: dict[int, str]  # workout id -> session id
@@ -438,9 +440,9 @@ class _Pass:
             )
         )
 
-    def _remove_workout(self, workout: RemoteWorkout, why: str) -> None:
+    def _remove_workout(self, workout: RemoteWorkout, reason: str) -> None:
         for schedule in self.state.schedules.get(workout.workout_id, []):
-            self._unschedule(schedule, why)
+            self._unschedule(schedule, reason)
         if self.dry_run:
             return
         with contextlib.suppress(NotFoundError):
@@ -448,9 +450,9 @@ class _Pass:
                 f"delete workout {workout.workout_id}",
                 lambda: self.garmin.delete_workout(workout.workout_id),
             )
-        log.info("deleted workout %s: %s", workout.workout_id, why)
+        log.info("deleted workout %s: %s", workout.workout_id, reason)
 
-    def _unschedule(self, schedule: RemoteSchedule, why: str) -> None:
+    def _unschedule(self, schedule: RemoteSchedule, reason: str) -> None:
         if self.dry_run or schedule.schedule_id is None:
             return
         schedule_id = schedule.schedule_id
@@ -463,7 +465,7 @@ class _Pass:
             schedule.workout_id,
             schedule.date,
             schedule_id,
-            why,
+            reason,
         )
 
     def _save(
@@ -488,7 +490,7 @@ class _Pass:
         )
 
     def _record(self, result: PushResult) -> None:
-        # A later pass sees the work of an earlier one as unchanged; keep what was done.
+        # A later pass lists the work of an earlier one as unchanged, so the first action stays.
         previous = self.results.get(result.session_id)
         if previous is not None and result.action == "unchanged":
             return
@@ -506,7 +508,7 @@ def _parse_workout(item: Any) -> RemoteWorkout | None:
     workout_id = _int(item, "workoutId")
     if workout_id is None:
         return None
-    # NOTE: the listing is expected to carry each workout's description; when the key
+    # NOTE: the listing is expected to carry each workout's description. When the key
     # is absent, workouts with names of peakbot's form are read in full instead.
     return RemoteWorkout(
         workout_id, str(item.get("workoutName") or ""), parse_marker(item.get("description"))

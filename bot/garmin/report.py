@@ -1,4 +1,4 @@
-"""What a push did for each session, shared by the Garmin and FIT-folder destinations."""
+"""Push results per session, shared by the Garmin and FIT-folder destinations."""
 
 from __future__ import annotations
 

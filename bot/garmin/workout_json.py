@@ -65,7 +65,7 @@ MARKER_RE = re.compile(
 
 @dataclass(frozen=True)
 class Marker:
-    """What a peakbot workout's description records about its session."""
+    """Session id, local date and content hash read from a peakbot workout's description."""
 
     session_id: str
     date: date

@@ -2,7 +2,7 @@
 
 One row per (destination, session id). The Garmin destination writes a `pending`
 row before each write request and a `done` row after it, so a run that was killed
-in between leaves a trace; the next run then reconciles from Garmin Connect's own
+in between leaves a trace. The next run reconciles from Garmin Connect's own
 listings, which stay the source of truth. Local dates are YYYY-MM-DD, times UTC.
 """
 
