@@ -1,13 +1,285 @@
-"""Placeholder commands, replaced as each part lands."""
+"""`peakbot analyze`: measure one run against its session and show the next prescription.
+
+The run is a FIT/TCX/GPX file or the stored activity of a date. The workout is the
+calendar session of that date (or of --session), or else the structured workout
+embedded in a FIT file, so a watch file can be analysed with no calendar at all.
+Nothing is stored: the service records analyses and tuned prescriptions.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
 import click
 
-from bot.errors import PeakbotError
+from bot.cli.context import AppContext
+from bot.errors import UserInputError
+
+if TYPE_CHECKING:
+    from bot.activities.model import Activity
+    from bot.analysis.model import SessionAnalysis
+    from bot.coach.tune import TuningDecision
+    from bot.config.calendar import Calendar
+    from bot.plan import PlannedSession
+    from bot.workouts.model import Workout as WorkoutType
+
+
+@dataclass
+class AnalyzeResult:
+    activity: Activity
+    workout: WorkoutType
+    analysis: SessionAnalysis
+    session: PlannedSession | None
+    decision: TuningDecision | None
+    next_session: PlannedSession | None
 
 
 @click.command()
-def analyze() -> None:
-    """Not available yet."""
-    raise PeakbotError("analyze is not available yet")
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--date",
+    "day",
+    metavar="DATE",
+    help="Analyse the stored run of this local date (YYYY-MM-DD) instead of a file.",
+)
+@click.option(
+    "--session",
+    "session_day",
+    metavar="DATE",
+    help="Compare with the calendar session of this local date (YYYY-MM-DD). "
+    "Default: the session on the run's date, else the workout embedded in the FIT file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis and decision as JSON.")
+@click.pass_obj
+def analyze(
+    app: AppContext, file: Path | None, day: str | None, session_day: str | None, as_json: bool
+) -> None:
+    """Show each rep, the session metrics, compliance and the next prescription.
+
+    FILE is a FIT, TCX or GPX activity file; give FILE or --date, not both.
+    """
+    if (file is None) == (day is None):
+        raise UserInputError("give an activity FILE or --date DATE (one of them)")
+    run_day = _parse_day("--date", day) if day else None
+    wanted = _parse_day("--session", session_day) if session_day else None
+    result = analyze_run(app, file=file, day=run_day, session_day=wanted)
+    if as_json:
+        click.echo(json.dumps(result_to_dict(result), indent=2, default=str))
+    else:
+        click.echo(render_result(result))
+
+
+def analyze_run(
+    app: AppContext, *, file: Path | None, day: date | None, session_day: date | None
+) -> AnalyzeResult:
+    """Load the run and its workout, analyse it, and decide the family's next session."""
+    from bot.analysis import analyze as analyze_workout
+    from bot.analysis import match_session
+    from bot.workouts.model import Workout
+
+    calendar = _load_calendar(app, required=day is not None or session_day is not None)
+    zone = calendar.athlete.timezone if calendar else ZoneInfo("UTC")
+    plan = _plan(app, calendar) if calendar else []
+
+    if file is not None:
+        activity = _load_file(file, zone)
+        candidates = [activity]
+        local_day = activity.local_date
+    else:
+        from bot.store.activities import activities_on, get_activity
+
+        assert day is not None
+        stored = activities_on(app.store, day)
+        candidates = [full for a in stored if (full := get_activity(app.store, a.key)) is not None]
+        if not candidates:
+            raise UserInputError(f"no stored run on {day}: run `peakbot sync` first")
+        activity = candidates[0]
+        local_day = day
+
+    session = _session_on(plan, session_day or local_day)
+    if session_day is not None and session is None:
+        raise UserInputError(f"no calendar session on {session_day} in {app.config_path}")
+    if session is not None:
+        if file is None or session_day is not None:
+            # Compare on the session's date, whatever day the run was.
+            candidates = [_on_day(a, session.date) for a in candidates]
+        match = match_session(session, candidates)
+        if match.activity is None and file is None:
+            raise UserInputError(f"no run on {local_day} matches {session.title}: {match.reason}")
+        activity = match.activity or candidates[0]
+        workout = session.workout
+        analysis = match.analysis or analyze_workout(workout, activity)
+    elif isinstance(embedded := activity.embedded_workout, Workout):
+        workout = embedded
+        analysis = analyze_workout(workout, activity)
+    else:
+        raise UserInputError(
+            f"no calendar session on {local_day} and the file carries no workout: "
+            "pass --session DATE"
+        )
+
+    decision, following = _decide(app, plan, session, analysis)
+    return AnalyzeResult(activity, workout, analysis, session, decision, following)
+
+
+def _on_day(activity: Activity, day: date) -> Activity:
+    from dataclasses import replace
+
+    return replace(activity, local_date=day)
+
+
+def _parse_day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserInputError(f"{option} {text!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _load_calendar(app: AppContext, *, required: bool) -> Calendar | None:
+    from bot.config.load import load_calendar
+
+    if not required and not app.config_path.exists():
+        return None
+    return load_calendar(app.config_path)
+
+
+def _plan(app: AppContext, calendar: Calendar) -> list[PlannedSession]:
+    from bot.plan import build_plan, load_stored_prescriptions
+
+    return build_plan(calendar, load_stored_prescriptions(app.store))
+
+
+def _session_on(plan: list[PlannedSession], day: date) -> PlannedSession | None:
+    return next((s for s in plan if s.date == day), None)
+
+
+def _load_file(path: Path, zone: ZoneInfo) -> Activity:
+    from bot.activities.files import load_activity_file
+
+    if not path.is_file():
+        raise UserInputError(f"{path}: file not found")
+    result = load_activity_file(path, zone)
+    if result.activity is None:
+        raise UserInputError(f"{path}: cannot read the activity: {result.error}")
+    return result.activity
+
+
+def _decide(
+    app: AppContext,
+    plan: list[PlannedSession],
+    session: PlannedSession | None,
+    analysis: SessionAnalysis,
+) -> tuple[TuningDecision | None, PlannedSession | None]:
+    if session is None:
+        return None, None
+    from bot.coach import decide_next
+    from bot.store.analyses import list_analyses
+
+    following = next(
+        (s for s in plan if s.workout_key == session.workout_key and s.date > session.date), None
+    )
+    if following is None:
+        return None, None
+    history: list[Any] = [
+        record
+        for record in list_analyses(app.store, session.workout_key)
+        if record.session_id != session.id and record.date < session.date
+    ]
+    history.append((session, analysis))
+    decision = decide_next(
+        session.workout_key,
+        history,
+        following,
+        following.bounds,
+        days_to_race=following.days_to_race,
+    )
+    return decision, following
+
+
+def result_to_dict(result: AnalyzeResult) -> dict[str, Any]:
+    decision = result.decision
+    return {
+        "activity": result.activity.key,
+        "date": result.activity.local_date.isoformat(),
+        "session": result.session.id if result.session else None,
+        "workout": result.workout.name,
+        "analysis": result.analysis.to_dict(),
+        "decision": None
+        if decision is None
+        else {
+            "action": decision.action,
+            "session": decision.session_id,
+            "text": decision.text,
+            "reason": decision.reason,
+        },
+    }
+
+
+def render_result(result: AnalyzeResult) -> str:
+    from bot.workouts.pace import format_duration, format_pace
+
+    analysis = result.analysis
+    m = analysis.metrics
+    title = result.session.title if result.session else result.workout.name or "Workout"
+    lines = [
+        f"{title}: {result.activity.key} on {result.activity.local_date}",
+        f"aligned from {analysis.method}, confidence {analysis.confidence:.2f}",
+        "",
+        f"{'rep':>3}  {'distance':>8}  {'time':>7}  {'pace':>10}  {'/400 m':>6}  "
+        f"{'avg HR':>6}  {'max HR':>6}  band",
+    ]
+    for rep in analysis.reps:
+        band = "-" if rep.in_band is None else ("in" if rep.in_band else "out")
+        lines.append(
+            f"{rep.number:>3}  {rep.distance_m:>6.0f} m  {format_duration(rep.time_s, 1):>7}  "
+            f"{format_pace(rep.pace_s_per_km, decimals=1):>10}  {rep.time_per_400m_s:>6.1f}  "
+            f"{_number(rep.avg_hr):>6}  {_number(rep.max_hr):>6}  {band}"
+        )
+    if analysis.recoveries:
+        lines.append("")
+        lines.append("recoveries: " + ", ".join(_recovery(r) for r in analysis.recoveries))
+    lines.append("")
+    done = "-" if m.reps_completed is None else str(m.reps_completed)
+    in_band = "" if m.reps_in_band is None else f", {m.reps_in_band} inside the band"
+    lines.append(f"reps: {done} of {m.reps_prescribed} done{in_band}")
+    if m.mean_time_per_400m_s is not None:
+        target = (
+            f" (target {m.target_time_per_400m_s:.1f} s, {m.mean_deviation_s_per_400m:+.1f} s, "
+            f"{m.mean_deviation_pct:+.1f} %)"
+            if m.target_time_per_400m_s is not None
+            else ""
+        )
+        lines.append(f"average: {m.mean_time_per_400m_s:.1f} s per 400 m{target}")
+    if m.fade_pct is not None:
+        drift = "" if m.hr_drift_bpm is None else f", HR drift {m.hr_drift_bpm:+.0f} bpm"
+        lines.append(f"fade: {m.fade_pct:+.1f} %, variation (CV) {m.cv_pct:.1f} %{drift}")
+    lines.append(f"compliance: {m.compliance}/100 ({m.colour})")
+    for note in analysis.notes:
+        lines.append(f"note: {note}")
+    if result.decision is not None and result.next_session is not None:
+        lines.append("")
+        lines.append(
+            f"next {result.next_session.title} ({result.next_session.date}): "
+            f"{result.decision.action}"
+        )
+        lines.append(f"  {result.decision.text}")
+        lines.append(f"  because {result.decision.reason}")
+    return "\n".join(lines)
+
+
+def _recovery(recovery: Any) -> str:
+    from bot.workouts.pace import format_duration
+
+    text = f"{format_duration(recovery.duration_s)} {recovery.distance_m:.0f} m"
+    if recovery.hr_drop is not None:
+        text += f" (HR drop {recovery.hr_drop:.0f})"
+    return text
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"

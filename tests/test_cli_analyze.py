@@ -1,0 +1,134 @@
+"""`peakbot analyze` on real files, stored runs and a small calendar."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.activities.files import load_activity_file
+from bot.cli.main import cli
+from bot.config.settings import load_settings
+from bot.store.activities import save_activity
+from bot.store.db import Store
+
+TRACK_FILE = "run-stats/6761214480_ACTIVITY.fit"
+CALENDAR = """\
+athlete:
+  name: Test
+  timezone: Europe/Berlin
+  units: km
+race:
+  name: Summer Marathon
+  date: 2021-07-11
+workouts:
+  track:
+    title: Track 6 x 400 m
+    text: "2km warmup; 6x(400m @ 3:20-3:30/km, 200m recovery); 1km cooldown"
+    tuning: {min_reps: 4, max_reps: 8, max_pace_change: 2s/km}
+sessions:
+  - {date: 2021-05-11, workout: track}
+  - {date: 2021-05-18, workout: track}
+"""
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> dict[str, str]:
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text(CALENDAR, encoding="utf-8")
+    return {"PEAKBOT_DATA_DIR": str(tmp_path / "data"), "PEAKBOT_CONFIG": str(calendar)}
+
+
+def run(args: list[str], env: dict[str, str], tmp_path: Path) -> Result:
+    base = ["--env-file", str(tmp_path / "no.env")]
+    return CliRunner().invoke(cli, base + args, env=env, catch_exceptions=False)
+
+
+def test_embedded_workout_no_calendar(real_data: Path, tmp_path: Path) -> None:
+    env = {
+        "PEAKBOT_DATA_DIR": str(tmp_path / "data"),
+        "PEAKBOT_CONFIG": str(tmp_path / "none.yaml"),
+    }
+    result = run(["analyze", str(real_data / TRACK_FILE)], env, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "Intervall 6x400m" in result.output
+    assert "aligned from step_index" in result.output
+    assert "1:19.5" in result.output
+    assert "1:22.9" in result.output
+    assert "compliance:" in result.output
+
+
+def test_calendar_session_and_decision(
+    real_data: Path, tmp_path: Path, environment: dict[str, str]
+) -> None:
+    result = run(["analyze", str(real_data / TRACK_FILE)], environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Track 6 x 400 m:")
+    assert "next Track 6 x 400 m (2021-05-18):" in result.output
+    assert "because" in result.output
+
+
+def test_json_output(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    result = run(["analyze", str(real_data / TRACK_FILE), "--json"], environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["session"] == "track-1"
+    assert len(data["analysis"]["reps"]) == 6
+    assert data["decision"]["session"] == "track-2"
+    assert data["decision"]["action"] in ("progress", "hold", "ease", "taper")
+
+
+def test_session_option(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    args = ["analyze", str(real_data / TRACK_FILE), "--session", "2021-05-18", "--json"]
+    result = run(args, environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["session"] == "track-2"
+    assert data["decision"] is None
+
+
+def test_stored_run_by_date(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    loaded = load_activity_file(real_data / TRACK_FILE, ZoneInfo("Europe/Berlin"))
+    assert loaded.activity is not None
+    settings = load_settings(None, environ=environment)
+    store = Store(settings.database)
+    save_activity(store, loaded.activity)
+    store.close()
+    result = run(["analyze", "--date", "2021-05-11", "--json"], environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [round(r["time_s"], 1) for r in data["analysis"]["reps"]] == [
+        79.5,
+        79.1,
+        84.7,
+        84.9,
+        83.8,
+        82.9,
+    ]
+
+
+def test_no_stored_run(tmp_path: Path, environment: dict[str, str]) -> None:
+    result = run(["analyze", "--date", "2021-05-11"], environment, tmp_path)
+    assert result.exit_code == 2
+    assert "no stored run on 2021-05-11" in result.output
+
+
+def test_file_and_date_rejected(tmp_path: Path, environment: dict[str, str]) -> None:
+    result = run(["analyze", "x.fit", "--date", "2021-05-11"], environment, tmp_path)
+    assert result.exit_code == 2
+    assert "give an activity FILE or --date DATE" in result.output
+
+
+def test_bad_date(tmp_path: Path, environment: dict[str, str]) -> None:
+    result = run(["analyze", "--date", "11/05/2021"], environment, tmp_path)
+    assert result.exit_code == 2
+    assert "--date '11/05/2021' is not a date: use YYYY-MM-DD" in result.output
+
+
+def test_missing_file(tmp_path: Path, environment: dict[str, str]) -> None:
+    result = run(["analyze", str(tmp_path / "missing.fit")], environment, tmp_path)
+    assert result.exit_code == 2
+    assert "missing.fit: file not found" in result.output
