@@ -429,3 +429,20 @@ def test_show_before_block(environment: dict[str, str], tmp_path: Path) -> None:
     assert result.stderr == (
         "error: no session on 2023-02-22 (Wednesday): the first session is on 2023-03-13\n"
     )
+
+
+def test_show_in_miles(environment: dict[str, str], tmp_path: Path) -> None:
+    path = example_with(tmp_path, "  units: km", "  units: mi")
+    lines = run(["--config", str(path), "show", "race-19d"], environment, tmp_path).stdout
+    rows = lines.splitlines()
+    assert rows[3].split()[:4] == ["2.", "run", "1.24", "mi"]
+    assert rows[5].split()[:3] == ["run", "400", "m"]
+    assert rows[-1] == "Total: 6.01 mi, about 50:36"
+
+
+def test_plan_in_miles(environment: dict[str, str], tmp_path: Path) -> None:
+    path = example_with(tmp_path, "  units: km", "  units: mi")
+    result = run(["--config", str(path), "plan", "--from", "race-19d"], environment, tmp_path)
+    row = result.stdout.splitlines()[1]
+    assert "6.01 mi" in row
+    assert "15 x (400 m @ 4:43/mi, 60 s rest)" in row

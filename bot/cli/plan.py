@@ -139,9 +139,9 @@ def plan_lines(sessions: list[PlannedSession], units: Unit) -> list[str]:
 def show(app: AppContext, what: str, as_json: bool) -> None:
     """Show a session's or workout's steps with every target pace.
 
-    DATE|WORKOUT is a local date (YYYY-MM-DD, race-19d or today), a session id
-    (speed-sharpen-4) or a workout key from the library (speed-sharpen). Each target
-    is shown as pace per km, pace per mile and time per 400 m lap.
+    DATE|WORKOUT is a session id (speed-sharpen-4), a workout key from the library
+    (speed-sharpen) or a local date (YYYY-MM-DD, race-19d or today), tried in that
+    order. Each target is shown as pace per km, pace per mile and time per 400 m lap.
     """
     calendar = app.calendar
     sessions, library_workout = find_targets(app, what)
@@ -244,21 +244,21 @@ def step_lines(workout: Workout, units: Unit) -> list[str]:
     """Format the steps, one line each, with pace per km, per mile and per 400 m."""
     lines = [f"  {'Step':<18}{'Length':>9}  {'Pace/km':>9}  {'Pace/mi':>9}  {'Per 400 m':>9}  Band"]
     for number, block in enumerate(workout.steps, start=1):
-        lines.extend(_block_lines(block, f"{number}.", "  "))
+        lines.extend(_block_lines(block, f"{number}.", "  ", units))
     distance = format_total_distance(workout.distance_m(), units)
     lines.append(f"Total: {distance}, about {format_duration(workout.duration_s())}")
     return lines
 
 
-def _block_lines(block: Block, number: str, indent: str) -> list[str]:
+def _block_lines(block: Block, number: str, indent: str, units: Unit) -> list[str]:
     if isinstance(block, Repeat):
         lines = [f"{indent}{number} {block.count} x:"]
         for child in block.steps:
-            lines.extend(_block_lines(child, "", indent + "   "))
+            lines.extend(_block_lines(child, "", indent + "   ", units))
         return lines
     name = f"{number} {STEP_KIND_NAMES[block.kind]}".strip()
     label = f"{indent}{name}"
-    length = format_step_length(block.end)
+    length = format_step_length(block.end, units)
     if block.target is None:
         return [f"{label:<20}{length:>9}"]
     target = block.target

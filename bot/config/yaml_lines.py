@@ -21,7 +21,6 @@ __all__ = [
     "YamlSyntaxError",
     "compose_yaml",
     "line_of",
-    "scalar_first_column",
     "scalar_first_line",
 ]
 
@@ -75,14 +74,3 @@ def scalar_first_line(node: ScalarNode) -> int | None:
     if node.start_mark.line == node.end_mark.line:
         return line_of(node)
     return None
-
-
-def scalar_first_column(node: ScalarNode) -> int | None:
-    """File column of the scalar's first character of text on a single line, from 1."""
-    if node.style in ("|", ">"):
-        return None
-    if node.start_mark.line != node.end_mark.line:
-        return None
-    # Quoted scalars start one character after the quote.
-    quote = 1 if node.style in ("'", '"') else 0
-    return int(node.start_mark.column) + 1 + quote
