@@ -80,6 +80,8 @@ def configure_transport(garmin: Garmin, settings: Settings) -> None:
             kwargs["timeout"] = timeout_s
             return super().send(request, *args, **kwargs)
 
+    # NOTE: token refreshes go through curl_cffi with garminconnect's own 30 s
+    # timeout, which this setting does not change.
     session = garmin.client._api_session
     session.mount("https://", TimeoutAdapter())
     session.mount("http://", TimeoutAdapter())

@@ -292,6 +292,14 @@ class _Pass:
                 )
                 if not self.dry_run:
                     delete_pushed(self.store, DESTINATION, record.session_id)
+            elif (
+                record.workout_id is None
+                and record.session_id not in self.sessions
+                and not self.dry_run
+            ):
+                # An upload interrupted before it returned an id, for a session since
+                # removed. Any workout it created carries the marker and is handled there.
+                delete_pushed(self.store, DESTINATION, record.session_id)
         self.records = {
             sid: r
             for sid, r in self.records.items()
