@@ -1,9 +1,9 @@
 """VDOT, equivalent race times and training paces.
 
 Reference figures come from the VDOT tables of Daniels' Running Formula (Jack
-Daniels): the VDOT 50 row of race times (5 km 19:57, 10 km 41:21, half marathon
-1:31:35, marathon 3:10:49) and of training intensities (M 4:31/km, T 4:15/km,
-I 3:55/km).
+Daniels). The VDOT 50 row of race times is 5 km 19:57, 10 km 41:21, half marathon
+1:31:35 and marathon 3:10:49. Its training intensities are M 4:31/km, T 4:15/km
+and I 3:55/km.
 """
 
 from __future__ import annotations

@@ -253,6 +253,12 @@ def test_distances(text: str, metres: float) -> None:
     assert step == Step(StepKind.RECOVERY, EndCondition.distance(metres))
 
 
+def test_spaced_units() -> None:
+    spaced = "5 min easy; 2 km @ 4:00/km; 15 x 400 m @ 70-71s / 60 s jog; 5 min easy"
+    joined = "5min easy; 2km @ 4:00/km; 15x400m @ 70-71s / 60s jog; 5min easy"
+    assert parse_workout(spaced) == parse_workout(joined)
+
+
 def test_middle_easy_is_recovery() -> None:
     workout = parse_workout("1km @ 4:00/km; 2min easy; 1km @ 4:00/km")
     assert workout.steps[1] == Step(StepKind.RECOVERY, EndCondition.time(120))

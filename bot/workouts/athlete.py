@@ -9,8 +9,8 @@ VDOT follows Daniels and Gilbert (Oxygen Power, 1979; Daniels' Running Formula):
 - VDOT = cost(distance / t) / fraction(t).
 
 Training paces are the speeds whose oxygen cost is a fixed fraction of VDOT (see
-TRAINING_FRACTIONS); marathon pace (M) is the marathon race pace from the same
-equations, and repetition pace (R) is 6 s per 400 m faster than interval pace (I).
+TRAINING_FRACTIONS). Marathon pace (M) is the marathon race pace from the same
+equations. Repetition pace (R) is 6 s per 400 m faster than interval pace (I).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ RACE_DISTANCES_M: dict[str, float] = {
     "MP": MARATHON_M,
 }
 
-# Fraction of VDOT each Daniels intensity runs at. E is the middle of the 59-74 %
-# easy band rounded to 70 %; T (88 %) and I (97.5 %) reproduce the 4:15/km and
-# 3:55/km of the VDOT 50 row of Daniels' training-intensity table.
+# Fraction of VDOT each Daniels intensity runs at. E uses 70 %, inside Daniels'
+# 59-74 % easy band. T (88 %) and I (97.5 %) reproduce the 4:15/km and 3:55/km of
+# the VDOT 50 row of Daniels' training-intensity table.
 TRAINING_FRACTIONS: dict[str, float] = {"E": 0.70, "T": 0.88, "I": 0.975}
 
 # R pace is this many seconds per 400 m faster than I pace.

@@ -25,6 +25,7 @@ Repeat bodies:
   rest or recovery step it repeats everything up to the end of its level.
 - "Nx<step>" ("15x400m @ 70s") repeats that step, together with the rest or recovery
   step that directly follows it ("/ 60s jog", ", 60s rest").
+- The first step of a repeat body is active even without a target ("6x20s / 40s jog").
 
 Step kinds: the words "warmup", "cooldown", "jog" (recovery), "rest" and "active"
 set the kind. Otherwise a step with no target, or with the word "easy", is a warm-up
@@ -33,8 +34,17 @@ recovery in between. A first or last step with a target is a warm-up or cool-dow
 when its pace is easy: slower than marathon pace when the athlete's paces have one,
 otherwise at least EASY_MARGIN_S_PER_KM slower than every other pace target.
 
+Values: a step ends after a duration ("5min", "90s", "1:30", "1h"), a distance
+("400m", "2.0km", "1mi"; a bare number after a repeat count is metres) or at a lap
+press ("lap", "until lap"). A target follows "@": a pace ("4:00/km", "4'00''/km",
+"6:26/mi", "2:55.5/km"), a range ("2:55-2:57/km"), a lap time for a distance step
+("70s", "1:10", "70-71s"), or a label of the athlete's paces with an optional offset
+("10k", "MP-5s", "10k+2%", "T+3s/km"). A "+" separates steps only after a space, so
+offsets are written without one. Paces must lie between 1:30/km and 20:00/km.
+
 render_workout writes the compact form with every kind spelled out and every pace
-as an absolute range, so that parse_workout(render_workout(w)) == w.
+as an absolute range, so that parse_workout(render_workout(w)) == w for paces on the
+0.1 s/km grid that parsing rounds to.
 """
 
 from __future__ import annotations
@@ -500,15 +510,20 @@ class _Parser:
             return EndCondition.lap_button(), 1
         if lowered == "until" and len(words) > 1 and words[1][0].lower() == "lap":
             return EndCondition.lap_button(), 2
+        used = 1
+        # "2 km" and "5 min" read like "2km" and "5min".
+        if len(words) > 1 and _BARE_NUMBER.match(first) and _UNIT.match(words[1][0]):
+            first = first + words[1][0]
+            used = 2
         try:
             seconds = parse_duration_s(first)
             if seconds is not None:
-                return EndCondition.time(seconds), 1
+                return EndCondition.time(seconds), used
             metres = parse_distance_m(first, bare_metres=bare_metres)
         except ValueTextError as error:
             raise self._error(token, at + error.offset, error.message) from None
         if metres is not None:
-            return EndCondition.distance(metres), 1
+            return EndCondition.distance(metres), used
         hint = " (a bare number is metres only after a repeat count, as in 20x400)"
         raise self._error(
             token,
@@ -585,6 +600,10 @@ class _Parser:
 
 _TARGETS = "for example 4:00/km, 2:55-2:57/km, 70-71s per rep, 10k or MP-5s"
 _BARE_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_UNIT = re.compile(
+    r"^(?:s|sec|secs|seconds?|min|mins|minutes?|h|hr|hrs|hours?|m|metres?|meters?|km|k|mi|miles?)$",
+    re.IGNORECASE,
+)
 
 
 # --- rendering ----------------------------------------------------------------------------
