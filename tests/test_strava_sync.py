@@ -189,6 +189,15 @@ def test_manual_run_stored(fake: FakeStrava, settings: Settings, store: Store) -
     assert source.load_streams(activity) is None
 
 
+def test_treadmill_run_stored(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    fake.add(make_run(1001, NOW - timedelta(hours=3)))
+    fake.edit(1001, trainer=True, start_latlng=[], end_latlng=[])
+    source_for(fake, settings, store).sync(timezone=OSLO, now=NOW)
+    activity = get_activity(store, "strava:1001")
+    assert activity is not None
+    assert activity.sub_sport == "treadmill"
+
+
 def test_streams_404_is_none(fake: FakeStrava, settings: Settings, store: Store) -> None:
     fake.add(make_run(1001, NOW - timedelta(hours=3)))
     source = source_for(fake, settings, store)
@@ -374,6 +383,15 @@ def test_429_defers_quickly(fake: FakeStrava, settings: Settings, store: Store) 
     assert report.new == []
     assert report.requests == 2
     assert elapsed < DEFER_BOUND_S
+
+
+def test_429_on_list_defers(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    source = source_for(fake, settings, store)
+    fake.inject(Fault(r"GET /api/v3/athlete/activities", 429))
+    report = source.sync(timezone=OSLO, now=NOW)
+    assert report.deferred is not None
+    assert "429" in report.deferred
+    assert report.requests == 1
 
 
 def test_after_429_next_sync_resumes(fake: FakeStrava, settings: Settings, store: Store) -> None:

@@ -63,7 +63,8 @@ def load_activity_file(path: Path, timezone: ZoneInfo) -> LoadResult:
         log.exception("decoding %s failed", path)
         return LoadResult(None, [], f"{path.name}: could not be decoded ({type(error).__name__})")
     for warning in warnings:
-        log.warning("%s", warning)
+        # The caller's report carries the warning; the log line is for tracing.
+        log.info("%s", warning)
     return LoadResult(activity, warnings, None)
 
 

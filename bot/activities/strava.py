@@ -320,7 +320,8 @@ def open_strava(settings: Settings, store: Store) -> StravaSource | None:
     if tokens is None:
         log.warning("STRAVA_CLIENT_ID is set but no tokens are saved; run `peakbot auth strava`")
         return None
-    if not tokens.has_scope():
+    # An empty scope means the token file predates scope tracking: Strava decides then.
+    if tokens.scope and not tokens.has_scope():
         raise AuthError(
             f"the saved Strava authorisation lacks the {REQUIRED_SCOPE} scope; {REAUTHORISE} "
             "and tick 'View data about your private activities'"
