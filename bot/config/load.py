@@ -220,7 +220,7 @@ def load_calendar(path: Path) -> Calendar:
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise CalendarError(
-            path, [Problem(None, "", f"cannot read the calendar: {error}")]
+            path, [Problem(None, "", f"failed to read the calendar: {error}")]
         ) from None
     return parse_calendar(text, path)
 
@@ -263,7 +263,7 @@ def _describe(node: Node) -> str:
 
 
 class _Reader:
-    """Walks the node tree, collecting problems instead of stopping at the first."""
+    """Validator of the node tree that collects every problem instead of stopping at the first."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -289,7 +289,11 @@ class _Reader:
         suggested: set[str] = set()
         for key_node, value_node in self.pairs(node, path):
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, path or "calendar", "a key must be a plain word")
+                self.problem(
+                    key_node,
+                    path or "calendar",
+                    "invalid key: write a plain word, for example units",
+                )
                 continue
             name = str(key_node.value)
             key_path = _join(path, name)
