@@ -148,6 +148,16 @@ def test_other_sports_skipped(fake: FakeStrava, settings: Settings, store: Store
     assert report.requests == 3
 
 
+def test_run_retagged_as_ride(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    fake.add(make_run(1001, NOW - timedelta(hours=3)))
+    source = source_for(fake, settings, store)
+    source.sync(timezone=OSLO, now=NOW)
+    fake.edit(1001, sport_type="Ride", type="Ride")
+    report = source.sync(timezone=OSLO, now=NOW)
+    assert report.removed == ["strava:1001"]
+    assert report.requests == 1
+
+
 def test_cursor_overlap_finds_late_upload(
     fake: FakeStrava, settings: Settings, store: Store
 ) -> None:

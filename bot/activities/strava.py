@@ -167,7 +167,9 @@ class StravaSource:
             sport = _sport_type(summary)
             start = _utc(summary.start_date)
             if sport not in RUN_TYPES:
-                if item is not None and item.activity_key is not None:
+                # A run re-tagged as another sport on Strava leaves the store.
+                if item is not None and _is_strava_key(item.activity_key):
+                    assert item.activity_key is not None
                     self._remove(item.activity_key, report)
                 repo.save_source_item(
                     self.store,
@@ -183,6 +185,7 @@ class StravaSource:
                     f"activity {activity_id}",
                 )
             except exc.ObjectNotFound:
+                log.info("strava activity %s was listed but its detail is gone (404)", activity_id)
                 report.skipped.append(f"strava {activity_id}: deleted on Strava during the sync")
                 continue
             activity = activity_from_strava(detail, timezone)
@@ -201,7 +204,9 @@ class StravaSource:
         for item in items.values():
             if item.item_id in listed or item.start_utc is None or item.start_utc <= after:
                 continue
-            if item.activity_key is not None and item.activity_key.startswith(f"{SOURCE}:"):
+            # A run stored once from a file stays: only Strava's own copy goes.
+            if _is_strava_key(item.activity_key):
+                assert item.activity_key is not None
                 self._remove(item.activity_key, report)
             repo.delete_source_item(self.store, SOURCE, item.item_id)
 
@@ -297,6 +302,10 @@ class StravaSource:
             time.sleep(delay)
             delay *= 2
         raise Deferred(f"Strava {what} failed {self.retries + 1} times ({failure})")
+
+
+def _is_strava_key(key: str | None) -> bool:
+    return key is not None and key.startswith(f"{SOURCE}:")
 
 
 def _auth_error(error: Exception) -> AuthError:
