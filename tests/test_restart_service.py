@@ -1,0 +1,165 @@
+"""Kill `peakbot run --once` at random points (seeded) and start it again.
+
+The process runs against fake Garmin Connect and Strava servers and a json://
+receiver in this test process. After the kills, one run finishes; then nothing is
+on the Garmin calendar twice, no message arrived twice, and nothing is missing:
+every session was analysed and every summary was stored and either sent or, when
+the kill fell between its send and its record, marked unknown and not sent again.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.activities.tokens import StravaTokens, save_tokens
+from bot.config.load import load_calendar
+from bot.plan import build_plan
+from bot.simulator import SimulatedRunner
+from bot.store import jobs
+from bot.store.db import Store
+from tests.conftest import REPO_ROOT
+from tests.fakes.garmin_server import GarminFake, write_fake_tokens
+from tests.fakes.strava_server import FakeStrava
+from tests.test_e2e_service import Receiver, strava_detail
+
+pytestmark = pytest.mark.slow
+
+LONDON = ZoneInfo("Europe/London")
+DAYS = [date(2023, 3, 27), date(2023, 3, 28), date(2023, 3, 29)]
+KILLS_PER_DAY = 3
+SEED = 20230423
+
+
+@pytest.fixture
+def fakes() -> Iterator[tuple[GarminFake, FakeStrava, Receiver, str]]:
+    garmin = GarminFake().start()
+    strava = FakeStrava().start()
+    receiver = Receiver()
+    httpd = receiver.start()
+    yield garmin, strava, receiver, f"json://127.0.0.1:{httpd.server_address[1]}/peakbot"
+    httpd.shutdown()
+    httpd.server_close()
+    strava.stop()
+    garmin.stop()
+
+
+def environment(tmp_path: Path, garmin: GarminFake, strava: FakeStrava, url: str) -> dict[str, str]:
+    tokens = tmp_path / "tokens"
+    write_fake_tokens(tokens)
+    issued = strava.issue_tokens()
+    save_tokens(
+        tokens,
+        StravaTokens(
+            issued["access_token"],
+            issued["refresh_token"],
+            issued["expires_at"],
+            scope="read,activity:read_all",
+        ),
+    )
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PEAKBOT_", "STRAVA_", "GARMIN_"))
+    }
+    env.update(
+        {
+            "PEAKBOT_DATA_DIR": str(tmp_path / "data"),
+            "PEAKBOT_TOKEN_DIR": str(tokens),
+            "GARMIN_API_URL": garmin.url,
+            "STRAVA_CLIENT_ID": "4242",
+            "STRAVA_CLIENT_SECRET": "client-secret",
+            "STRAVA_API_URL": strava.url,
+            "PEAKBOT_APPRISE_URLS": url,
+            "PEAKBOT_HTTP_TIMEOUT": "5",
+        }
+    )
+    return env
+
+
+def run_once(tmp_path: Path, env: dict[str, str], day: date) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--config",
+            str(tmp_path / "config" / "calendar.yaml"),
+            "run",
+            "--once",
+            "--today",
+            day.isoformat(),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_killed_runs_repeat_nothing(
+    tmp_path: Path, fakes: tuple[GarminFake, FakeStrava, Receiver, str]
+) -> None:
+    garmin, strava, receiver, url = fakes
+    shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
+    env = environment(tmp_path, garmin, strava, url)
+    calendar = load_calendar(tmp_path / "config" / "calendar.yaml")
+    plan = build_plan(calendar)
+    runner = SimulatedRunner(capability_s_per_km=174.0, seed=3)
+    chance = random.Random(SEED)
+    kills = 0
+
+    for number, day in enumerate(DAYS):
+        for session in [s for s in plan if s.date == day]:
+            activity = runner.run(session.workout, day, timezone=LONDON)
+            strava.add(strava_detail(activity, 50_000 + number))
+
+        for _ in range(KILLS_PER_DAY):
+            process = run_once(tmp_path, env, day)
+            time.sleep(chance.uniform(0.3, 4.0))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            process.wait(timeout=30)
+        final = run_once(tmp_path, env, day)
+        assert final.wait(timeout=120) == 0
+
+    store = Store(tmp_path / "data" / "peakbot.sqlite3")
+    summaries = jobs.list_summaries(store)
+    deliveries = [d for s in summaries for d in jobs.deliveries_for(store, s.id)]
+    from bot.store.analyses import get_analysis
+
+    analysed = [s.id for s in plan if s.date in DAYS and get_analysis(store, s.id) is not None]
+    store.close()
+
+    # The push horizon is 7 days from the last day run.
+    horizon = [DAYS[0] + timedelta(days=n) for n in range(len(DAYS) - 1 + 7)]
+    on_garmin = {day: len(garmin.schedules_on(day)) for day in horizon}
+    planned = {day: len([s for s in plan if s.date == day]) for day in horizon}
+    received = Counter(receiver.titles)
+    states = Counter(d.state for d in deliveries)
+    sent_titles = {s.title for s in summaries for d in jobs_sent(deliveries, s.id)}
+
+    assert kills > 0
+    assert on_garmin == planned
+    assert max(received.values()) == 1
+    assert analysed == [s.id for s in plan if s.date in DAYS]
+    assert {s.kind for s in summaries} == {"morning", "post-run"}
+    assert len(summaries) == 2 * len(DAYS)
+    assert set(states) <= {jobs.SENT, jobs.UNKNOWN}
+    assert states[jobs.UNKNOWN] <= kills
+    assert sent_titles <= set(received)
+
+
+def jobs_sent(deliveries: list[jobs.Delivery], summary_id: int) -> list[jobs.Delivery]:
+    return [d for d in deliveries if d.summary_id == summary_id and d.state == jobs.SENT]
