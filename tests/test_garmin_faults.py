@@ -202,9 +202,11 @@ def test_server_dies_mid_push(fake: GarminFake, destination: GarminDestination) 
     assert_one_per_session(fake, sessions(3))
 
 
-def run_push(tmp_path: Path, fake: GarminFake) -> subprocess.Popen[bytes]:
+def run_push(
+    tmp_path: Path, fake: GarminFake, calendar_text: str = CALENDAR
+) -> subprocess.Popen[bytes]:
     calendar = tmp_path / "calendar.yaml"
-    calendar.write_text(CALENDAR)
+    calendar.write_text(calendar_text)
     env = {
         **os.environ,
         "PEAKBOT_DATA_DIR": str(tmp_path / "data"),
@@ -212,7 +214,9 @@ def run_push(tmp_path: Path, fake: GarminFake) -> subprocess.Popen[bytes]:
         "GARMIN_API_URL": fake.url,
         "PEAKBOT_HTTP_TIMEOUT": "5",
     }
-    command = [sys.executable, "-m", "bot", "--config", str(calendar)]
+    script = Path(sys.executable).with_name("peakbot")
+    entry = [str(script)] if script.is_file() else [sys.executable, "-m", "bot"]
+    command = [*entry, "--config", str(calendar)]
     command += ["--env-file", str(tmp_path / "no.env"), "push", "--today", "2023-04-02"]
     return subprocess.Popen(
         command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -252,3 +256,30 @@ def test_kill_9_then_rerun(tmp_path: Path, fake: GarminFake, pattern: str, nth: 
     for day in range(3, 7):
         assert len(fake.schedules_on(date(2023, 4, day))) == 1
     assert fake.schedules_on(date(2023, 4, 7)) == []
+
+
+def test_kill_9_during_update(tmp_path: Path, fake: GarminFake) -> None:
+    write_fake_tokens(tmp_path / "tokens")
+    first = run_push(tmp_path, fake)
+    first.communicate(timeout=60)
+    assert first.returncode == 0
+    ids = sorted(fake.workouts)
+
+    child: list[subprocess.Popen[bytes]] = []
+    fake.after(r"^PUT /workout-service/workout/", lambda r: os.kill(child[0].pid, signal.SIGKILL))
+    child.append(run_push(tmp_path, fake, CALENDAR.replace("15 lots of", "17 lots of")))
+    child[0].communicate(timeout=60)
+    assert child[0].returncode == -signal.SIGKILL
+
+    rerun = run_push(tmp_path, fake, CALENDAR.replace("15 lots of", "17 lots of"))
+    _, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err.decode()
+    assert sorted(fake.workouts) == ids
+    repeats = [
+        step["numberOfIterations"]
+        for workout in fake.workouts.values()
+        for step in workout["workoutSegments"][0]["workoutSteps"]
+        if step["type"] == "RepeatGroupDTO"
+    ]
+    assert repeats == [17, 17]
+    assert len(fake.schedules) == 4
