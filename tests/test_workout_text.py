@@ -394,6 +394,14 @@ def test_target_error_column() -> None:
     )
 
 
+def test_repeat_unroll_limit() -> None:
+    with pytest.raises(WorkoutTextError) as caught:
+        parse_workout("5min easy; 999x(999x(400m @ 4:00/km))")
+    assert str(caught.value) == (
+        "line 1, column 12: repeat '999x' unrolls to more than 10000 steps; use fewer repeats"
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -477,11 +485,20 @@ def targets(draw: st.DrawFn) -> PaceRange:
 
 
 STEPS = st.builds(Step, st.sampled_from(list(StepKind)), ENDS, st.one_of(st.none(), targets()))
+
+
+def unrolled(block: Block) -> int:
+    if isinstance(block, Step):
+        return 1
+    return block.count * sum(unrolled(child) for child in block.steps)
+
+
+# Repeats stay within the parser's 10 000 unrolled steps.
 BLOCKS: st.SearchStrategy[Block] = st.recursive(
     STEPS,
     lambda children: st.builds(
         Repeat, st.integers(1, 30), st.lists(children, min_size=1, max_size=4).map(tuple)
-    ),
+    ).filter(lambda repeat: unrolled(repeat) <= 10_000),
     max_leaves=12,
 )
 WORKOUTS = st.builds(

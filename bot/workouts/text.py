@@ -79,6 +79,9 @@ EASY_MARGIN_S_PER_KM = 75.0
 
 MAX_REPEAT_COUNT = 999
 MAX_NESTING = 10
+# Largest number of steps one repeat may unroll to; the runner's watch and the
+# analysis walk every unrolled step.
+MAX_FLAT_STEPS = 10_000
 
 STEP_EXAMPLES = "for example 5min easy, 2km @ 4:00/km, 15x400m @ 70-71s / 60s jog"
 
@@ -393,7 +396,7 @@ class _Parser:
                 f"repeat '{token.text}' has no steps: put the steps after it, indented or "
                 "in brackets, for example 15x(400m @ 70-71s, 60s rest)",
             )
-        return Repeat(count, tuple(body))
+        return self._checked_repeat(token, count, body)
 
     def _parse_unindented_body(self, indent_floor: int | None) -> list[Block]:
         body: list[Block] = []
@@ -423,7 +426,7 @@ class _Parser:
             if upcoming is not None and upcoming.kind in (StepKind.REST, StepKind.RECOVERY):
                 body.append(upcoming)
                 self.position += 1
-        return Repeat(count, tuple(body))
+        return self._checked_repeat(token, count, body)
 
     def _peek_step(self, *, opens_repeat: bool = False) -> Step | None:
         """Return the next token as a plain step, or None if it is a repeat or bracket."""
@@ -554,6 +557,17 @@ class _Parser:
             )
         return int(count)
 
+    def _checked_repeat(self, token: _Item, count: int, body: list[Block]) -> Repeat:
+        repeat = Repeat(count, tuple(body))
+        if _flat_count(repeat) > MAX_FLAT_STEPS:
+            raise self._error(
+                token,
+                0,
+                f"repeat '{token.text}' unrolls to more than {MAX_FLAT_STEPS} steps; "
+                "use fewer repeats",
+            )
+        return repeat
+
     def _enter(self, token: _Item) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
@@ -568,11 +582,11 @@ class _Parser:
             if isinstance(block, Step) and block.kind is StepKind.ACTIVE:
                 edges[where] = block
         others = [
-            flat.step.target.mid_s_per_km
-            for flat in Workout("", tuple(blocks)).flat_steps()
-            if flat.step.target is not None
-            and flat.step.kind is StepKind.ACTIVE
-            and all(flat.step is not edge for edge in edges.values())
+            step.target.mid_s_per_km
+            for step in _steps_of(blocks)
+            if step.target is not None
+            and step.kind is StepKind.ACTIVE
+            and all(step is not edge for edge in edges.values())
         ]
         for where, step in edges.items():
             if self._is_easy(step, others):
@@ -596,6 +610,23 @@ class _Parser:
         return WorkoutTextError(
             message, line=token.line, column=token.column + offset, text=token.source
         )
+
+
+def _steps_of(blocks: list[Block] | tuple[Block, ...]) -> list[Step]:
+    """Return every step written in `blocks`, once each, without unrolling repeats."""
+    steps: list[Step] = []
+    for block in blocks:
+        if isinstance(block, Step):
+            steps.append(block)
+        else:
+            steps.extend(_steps_of(block.steps))
+    return steps
+
+
+def _flat_count(block: Block) -> int:
+    if isinstance(block, Step):
+        return 1
+    return block.count * sum(_flat_count(child) for child in block.steps)
 
 
 _TARGETS = "for example 4:00/km, 2:55-2:57/km, 70-71s per rep, 10k or MP-5s"
