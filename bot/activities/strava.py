@@ -3,9 +3,9 @@
 Request economy: one list request (a page of up to 200, a second page only when
 the first is full) plus one detail request per new or changed run, because the
 detail carries the laps. Streams cost one more request and are fetched only by
-`load_streams`. Nothing here sleeps on a rate limit: near a limit, on a 429, or
-after the retries for a 5xx or a timeout run out, the rest of the sync is deferred
-to the next run and SyncReport.deferred gives the reason.
+`load_streams`. Nothing here sleeps on a rate limit. Near a limit, on a 429, or
+once the retries for a 5xx or a timeout run out, the rest of the sync is deferred
+to the next run, and SyncReport.deferred gives the reason.
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ class StravaSource:
 
     # --- one request with retries --------------------------------------------------------
 
-    def _call(self, request: Callable[[], T], what: str, rejected: str | None = None) -> T:
+    def _call(self, request: Callable[[], T], description: str, rejected: str | None = None) -> T:
         """Run one stravalib call; retry 5xx and timeouts, defer on rate limits, map auth errors.
 
         `rejected`, when given, is the AuthError message for a 400 or 401 response.
@@ -261,7 +261,7 @@ class StravaSource:
             if window is not None:
                 raise Deferred(
                     f"Strava {window.name} rate limit nearly used ({window.usage} of "
-                    f"{window.limit}); {what} and the rest wait for the next window"
+                    f"{window.limit}); {description} and the rest wait for the next window"
                 )
             try:
                 return request()
@@ -275,17 +275,17 @@ class StravaSource:
                     raise _auth_error(error) from None
                 if status == 429:
                     raise Deferred(
-                        f"Strava returned 429 Too Many Requests for the {what}; "
+                        f"Strava returned 429 Too Many Requests for the {description}; "
                         "the rest waits for the next rate-limit window"
                     ) from None
                 if status == 403:
                     raise AuthError(
-                        f"Strava rejected the {what} (403 Forbidden): the authorisation lacks the "
-                        f"{REQUIRED_SCOPE} scope; {REAUTHORISE} and tick "
+                        f"Strava rejected the {description} (403 Forbidden): the "
+                        f"authorisation lacks the {REQUIRED_SCOPE} scope; {REAUTHORISE} and tick "
                         "'View data about your private activities'"
                     ) from None
                 if status < 500:
-                    raise ServiceError(f"Strava rejected the {what}: {error}") from None
+                    raise ServiceError(f"Strava rejected the {description}: {error}") from None
                 failure = f"HTTP {status}"
             except (requests.Timeout, requests.ConnectionError) as error:
                 failure = type(error).__name__
@@ -293,7 +293,7 @@ class StravaSource:
                 break
             log.warning(
                 "strava %s failed (%s); retry %d of %d in %.1f s",
-                what,
+                description,
                 failure,
                 attempt + 1,
                 self.retries,
@@ -301,7 +301,7 @@ class StravaSource:
             )
             time.sleep(delay)
             delay *= 2
-        raise Deferred(f"Strava {what} failed {self.retries + 1} times ({failure})")
+        raise Deferred(f"Strava {description} failed {self.retries + 1} times ({failure})")
 
 
 def _is_strava_key(key: str | None) -> bool:
