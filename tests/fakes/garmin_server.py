@@ -1,12 +1,12 @@
 """A stateful fake of the Garmin Connect API tier on 127.0.0.1.
 
 It serves the workout-service endpoints that garminconnect 0.3.x calls for the
-workout library and the calendar (create, get, update, delete and list workouts;
-schedule, unschedule and list schedules by period), the DI token endpoint used for
-refreshes, and the social profile. Every request must carry the bearer token the
-fake accepts. On top of the fault queue of `FakeServer`, hooks can run after a
-request was processed (to kill a client, or to answer late so the client times
-out although the write happened).
+workout library (create, get, update, delete and list workouts) and the calendar
+(schedule, unschedule and list schedules by period). It also serves the DI token
+endpoint used for refreshes and the social profile. Every request must carry the
+bearer token the fake accepts. On top of the fault queue of `FakeServer`, hooks
+can run after a request was processed: to kill a client, or to respond late so the
+client times out although the write happened.
 """
 
 from __future__ import annotations
