@@ -4,16 +4,17 @@ Run by hand, not by the tests:
 
     /work/venv/bin/python bench/simulator.py [SEEDS]
 
-Each scenario is a runner whose hidden capability (the 400 m rep pace they can hold
-for 15 x 400 m with 60 s rest) starts some percent away from the first prescription
-(2:56/km, 70.4 s per 400 m) and changes by a fixed percent per session. Eight weekly
+Each scenario is a runner with a hidden capability: the 400 m rep pace they can hold
+for 15 x 400 m with 60 s rest. It starts some percent away from the first
+prescription (2:56/km, 70.4 s per 400 m) and changes by a fixed percent per session. Eight weekly
 sessions end on race day, so the last two fall in the taper, where the coach halves
 the reps and holds the pace on purpose; the gap figures cover the six sessions
 before it. For each of those the script records the gap between prescription and
 capability (positive: the prescription is faster than the runner can hold) and
-prints, per scenario and plan, the median absolute gap, the share of sessions within 1 %, the share more than 0.5 %
-and more than 2 % over capability, the first session within 1 %, the share of
-prescribed reps run, and the time to analyse and tune one session.
+prints, per scenario and plan, the median absolute gap, the share of sessions
+within 1 %, the share more than 0.5 % and more than 2 % over capability, the first
+session within 1 %, the share of prescribed reps run, and the time to simulate,
+analyse and tune one session.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ BOUNDS = TuningBounds(
     min_recovery_s=45,
     max_recovery_s=90,
 )
-# name: (capability, percent faster than the first prescription; trend, percent of pace
-# per session, negative is improving)
+# Runner name: (capability in percent faster than the first prescription, capability
+# change in percent of pace per session). A negative change is an improving runner.
 SCENARIOS = {
     "2 % faster, improving": (2.0, -0.1),
     "4 % faster, improving": (4.0, -0.2),

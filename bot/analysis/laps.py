@@ -46,8 +46,11 @@ def align_laps(
     fit_indices: list[int] | None = None,
     main_set: tuple[int, int] | None = None,
 ) -> LapAlignment:
-    """Align laps to the flat steps; `main_set` is the [first, last) flat range of the
-    main repeat block, which a runner who stops early leaves in one jump."""
+    """Align laps to the flat steps by dynamic programming.
+
+    `main_set` is the [first, last) flat index range of the main repeat block. A runner
+    who stops early leaves it in one jump, so the rest of its steps are missing.
+    """
     n, m = len(laps), len(flat)
     use_index = (
         bool(laps) and fit_indices is not None and all(lap.step_index is not None for lap in laps)
@@ -170,7 +173,7 @@ def _fill_shared(
         aligned.end_s = start + aligned.duration_s
         aligned.avg_hr = lap.avg_hr
         aligned.max_hr = lap.max_hr
-    # The rep covers most of the distance: give the recovery what its plan says.
+    # The rep covers most of the distance, so the recovery gets its planned distance.
     distance_b = min(step_b.estimated_distance_m(), lap.distance_m)
     first.distance_m = lap.distance_m - distance_b
     second.distance_m = distance_b

@@ -2,11 +2,12 @@
 
 Rules, in order:
 
-- The last 14 days before the race are a taper: the main set is cut to half of the
-  peak reps of the family before the taper, within the 40-60 % volume cut that taper
-  studies found best (Bosquet et al. 2007, Med Sci Sports Exerc 39:1358; Mujika and
-  Padilla 2003, Med Sci Sports Exerc 35:1182), and the pace is held.
-- A missed session holds the prescription; two missed in a row ease it.
+- The last 14 days before the race are a taper. The main set is cut to half of the
+  family's peak reps before the taper (never below `min_reps`) and the pace is
+  held. A meta-analysis of 27
+  taper studies found a two-week taper best, with volume cut by 41-60 % and
+  intensity kept (Bosquet et al., Med Sci Sports Exerc 2007, 39(8):1358-65).
+- A missed session holds the prescription, and two missed in a row take off two reps.
 - A session far off (more than 2 % slower on average, or fewer than 80 % of the reps)
   eases: slower by the deviation (at most the bound), down to the reps done, and a
   longer recovery when the reps faded.
