@@ -299,6 +299,8 @@ class _StepDraft:
 
 
 class _Parser:
+    """Recursive-descent parser from tokens to blocks; see the module docstring for the rules."""
+
     def __init__(
         self, tokens: list[_Token], paces: AthletePaces | None, tolerance_s_per_km: float
     ) -> None:
