@@ -1,7 +1,7 @@
 """Regenerate examples/activities/speed-sharpen-2023-03-28.fit with peakbot's simulator.
 
 The file is the example calendar's Speed Sharpen session of Tuesday 28 March 2023
-(race-26d), run by a simulated runner who holds about 2:55/km for the reps, written
+(race-26d), run by a simulated runner who can run the reps at about 2:55/km, written
 with garmin-fit-sdk's Encoder. Run from the repository root:
 
     python examples/make_activity.py

@@ -50,7 +50,7 @@ class Summary:
 @dataclass(frozen=True)
 class TuningLine:
     session_id: str
-    title: str  # the session it changed, as the runner knows it
+    title: str  # title and date of the session it changed
     text: str | None  # the new prescription, or None when it was kept
     reason: str
 

@@ -20,7 +20,7 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that moves only when told to, for tests and the accelerated benchmark."""
+    """A clock that moves only when set or advanced, for tests and the accelerated benchmark."""
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:

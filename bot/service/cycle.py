@@ -138,7 +138,10 @@ class Cycle:
     # --- Job wrapper ------------------------------------------------------------------------
 
     def run_job(self, name: str, work: Callable[[], str]) -> JobOutcome:
-        """Run one job under the cycle lock, record it, flush the outbox; never raise."""
+        """Run one job under the cycle lock, record it and flush the outbox.
+
+        Errors are logged and recorded, not raised, so one failing job never stops the others.
+        """
         with self.lock:
             run_id = jobs.start_job_run(self.store, name, self.clock.now())
             log.info("job %s started (run %d)", name, run_id)
@@ -365,9 +368,6 @@ class Cycle:
         return decision, line
 
     # --- Summaries --------------------------------------------------------------------------
-
-    def _units(self) -> str:
-        return self.calendar.current().athlete.units
 
     def _post_run(
         self,

@@ -3,9 +3,9 @@
 Summaries work as an outbox. A summary row is unique per (kind, local date, session
 id) and is written with one `pending` delivery per target in the same transaction,
 before anything is sent. A delivery moves to `sending` (committed) before the send
-and to `sent` or `failed` after it. A delivery found in `sending` at start-up was
-interrupted between send and record; it becomes `unknown` and is never sent again,
-so a message arrives at most once.
+and to `sent` or `failed` after it. A delivery still in `sending` at start-up was
+interrupted between send and record. It becomes `unknown` and is not sent again
+unless the runner asks (`peakbot summary --send`), so a message arrives at most once.
 
 Times are stored as ISO 8601 UTC strings; local dates as YYYY-MM-DD.
 """
