@@ -135,3 +135,15 @@ def test_easy_run_needs_streams(real_data: Path) -> None:
     activity = load_strava(real_data, "DetailedActivity.1275055990.json")
     analysis = analyze(parse_workout(STRAVA_TEXT), activity)
     assert needs_streams(analysis)
+
+
+def test_ipbike_streams_without_laps(real_data: Path) -> None:
+    activity = load_fit(real_data, "goldencheetah/IpBike-HRV-Data.fit", ZoneInfo("UTC"))
+    activity.laps = []
+    text = "5min warmup; 4x(6min @ 3:50-4:00/km, 3min recovery); 5min cooldown"
+    analysis = analyze(parse_workout(text), activity)
+    assert analysis.method == "streams"
+    distances = [rep.distance_m for rep in analysis.reps]
+    assert distances == pytest.approx([1637, 1617, 1422, 1419], abs=10)
+    starts = [analysis.steps[r.step_index].start_s for r in analysis.reps]
+    assert starts == pytest.approx([300, 840, 1380, 1920], abs=3)

@@ -100,14 +100,26 @@ def resample(streams: Streams) -> Series | None:
     return Series(distance, speed, heart)
 
 
-def work_threshold(series: Series, rep: Step) -> float:
-    """Return the speed in m/s that separates work from recovery."""
-    if rep.target is not None:
-        return TARGET_SPEED_SHARE * 1000.0 / rep.target.mid_s_per_km
+def work_thresholds(series: Series, rep: Step) -> list[float]:
+    """Return speeds in m/s that may separate work from recovery, most likely first.
+
+    With a target pace, work is faster than a share of the target speed. A runner
+    well off the target is still found by the split of the run's own speeds.
+    """
+    thresholds = (
+        [] if rep.target is None else [TARGET_SPEED_SHARE * 1000.0 / rep.target.mid_s_per_km]
+    )
+    split = speed_split(series)
+    if split is not None and (not thresholds or split < thresholds[0]):
+        thresholds.append(split)
+    return thresholds
+
+
+def speed_split(series: Series) -> float | None:
+    """Return the two-means split of the moving speeds: between the jog and the reps."""
     moving = sorted(v for v in series.speed_mps if v > 0.8)
     if not moving:
-        return float("inf")
-    # Two-means split of the moving speeds: the jog and the reps.
+        return None
     low = moving[len(moving) // 5]
     high = moving[len(moving) * 19 // 20]
     for _ in range(20):
@@ -120,19 +132,33 @@ def work_threshold(series: Series, rep: Step) -> float:
     return (low + high) / 2
 
 
+def smooth(values: list[float], half_width: int) -> list[float]:
+    """Return the centred moving average of `values` over 2 * half_width + 1 samples."""
+    prefix = [0.0]
+    for v in values:
+        prefix.append(prefix[-1] + v)
+    last = len(values) - 1
+    result = []
+    for k in range(len(values)):
+        lo, hi = max(0, k - half_width), min(last, k + half_width)
+        result.append((prefix[hi + 1] - prefix[lo]) / (hi - lo + 1))
+    return result
+
+
 def find_segments(
-    series: Series, threshold: float, min_length_s: float, merge_gap_s: float = MERGE_GAP_S
+    speeds: list[float], threshold: float, min_length_s: float, merge_gap_s: float = MERGE_GAP_S
 ) -> list[tuple[int, int]]:
     segments: list[tuple[int, int]] = []
     start: int | None = None
-    for second, v in enumerate(series.speed_mps):
+    end = len(speeds) - 1
+    for second, v in enumerate(speeds):
         if v >= threshold and start is None:
             start = second
         elif v < threshold and start is not None:
             segments.append((start, second))
             start = None
     if start is not None:
-        segments.append((start, series.end_s))
+        segments.append((start, end))
     merged: list[tuple[int, int]] = []
     for seg in segments:
         if merged and seg[0] - merged[-1][1] <= merge_gap_s:
@@ -164,6 +190,36 @@ def refine_start(series: Series, segment: tuple[int, int]) -> float:
     return float(start)
 
 
+# How far around a detected segment the fastest rep distance is searched, in seconds,
+# and the step of that search.
+SEARCH_MARGIN_S = 10
+SEARCH_STEP_S = 0.1
+
+
+def fastest_distance(
+    series: Series, segment: tuple[int, int], metres: float
+) -> tuple[float, float]:
+    """Return (start, end) of the fastest `metres` in and around the segment.
+
+    Cutting the rep at a fixed distance from an estimated start goes wrong when the
+    start is late and the runner walks after the rep: the missing metres are added at
+    walking pace. The fastest window of the rep distance has no such error.
+    """
+    low = max(0.0, segment[0] - SEARCH_MARGIN_S)
+    high = min(float(series.end_s), segment[1] + SEARCH_MARGIN_S)
+    best = (low, high)
+    best_time = float("inf")
+    steps = int((high - low) / SEARCH_STEP_S)
+    for number in range(steps + 1):
+        start = low + number * SEARCH_STEP_S
+        end = series.time_at_distance(series.distance_at(start) + metres, start)
+        if end is None or end > high:
+            break
+        if end - start < best_time:
+            best, best_time = (start, end), end - start
+    return best
+
+
 @dataclass
 class StreamAlignment:
     steps: list[AlignedStep]
@@ -184,10 +240,13 @@ def align_streams(
         return StreamAlignment(empty, 0.0, ["the workout has no reps to find in the stream"])
     rep = flat[rep_indices[0]].step
     planned_s = rep.estimated_duration_s()
-    threshold = work_threshold(series, rep)
-    # GPS noise breaks long reps into pieces: bridge dips of up to 5 % of a rep.
+    # GPS noise breaks long reps into pieces: smooth over 3 % of a rep and bridge dips
+    # of up to 5 % of it.
+    speeds = series.speed_mps
+    half_width = round(0.03 * planned_s)
+    if half_width > SMOOTH_HALF_WIDTH_S:
+        speeds = smooth(speeds, half_width)
     gap = max(MERGE_GAP_S, 0.05 * planned_s)
-    segments = find_segments(series, threshold, max(15.0, 0.5 * planned_s), gap)
     if rep.end.kind is EndKind.DISTANCE:
         assert rep.end.value is not None
         length = rep.end.value
@@ -203,8 +262,15 @@ def align_streams(
         def fit(seg: tuple[int, int]) -> float:
             return abs((seg[1] - seg[0]) - length) / length
 
-    candidates = [s for s in segments if fit(s) < 1.0]
     wanted = len(rep_indices)
+    candidates: list[tuple[int, int]] = []
+    for threshold in work_thresholds(series, rep):
+        segments = find_segments(speeds, threshold, max(15.0, 0.5 * planned_s), gap)
+        fitting = [s for s in segments if fit(s) < 1.0]
+        if len(fitting) > len(candidates):
+            candidates = fitting
+        if len(candidates) >= wanted:
+            break
     if len(candidates) > wanted:
         best = sorted(candidates, key=fit)[:wanted]
         candidates = sorted(best)
@@ -212,14 +278,17 @@ def align_streams(
 
     spans: list[tuple[float, float]] = []
     for seg in candidates:
-        start = refine_start(series, seg)
         if rep.end.kind is EndKind.DISTANCE:
-            end = series.time_at_distance(series.distance_at(start) + length, start)
-            if end is None:
-                end = float(series.end_s)
+            spans.append(fastest_distance(series, seg, length))
         else:
-            end = min(float(series.end_s), start + length)
-        spans.append((start, end))
+            start = refine_start(series, seg)
+            spans.append((start, min(float(series.end_s), start + length)))
+
+    if len(spans) < wanted:
+        grid = _timed_grid(flat, series, rep_indices, recovery_indices)
+        if grid is not None:
+            spans = grid
+            notes.append("reps placed on the workout's time grid")
 
     for number, flat_index in enumerate(rep_indices):
         if number < len(spans):
@@ -252,6 +321,52 @@ def align_streams(
     spread = statistics.pstdev(speeds) / statistics.fmean(speeds) if len(speeds) > 1 else 0.2
     confidence = 0.85 * (found / wanted) * max(0.0, 1.0 - 3.0 * spread)
     return StreamAlignment(steps, round(confidence, 2), notes)
+
+
+def _timed_grid(
+    flat: list[FlatStep], series: Series, rep_indices: list[int], recovery_indices: list[int]
+) -> list[tuple[float, float]] | None:
+    """Place every rep by the clock when reps and recoveries are all timed.
+
+    A watch executing such a workout keeps to its timing, so the reps sit on a fixed
+    grid; the grid start with the largest speed gap between reps and recoveries wins.
+    Returns None unless every rep and recovery has a time end condition.
+    """
+    ends = [flat[i].step.end for i in rep_indices + recovery_indices]
+    if any(end.kind is not EndKind.TIME or end.value is None for end in ends):
+        return None
+    work_s = [flat[i].step.end.value or 0.0 for i in rep_indices]
+    rest_s = [flat[i].step.end.value or 0.0 for i in recovery_indices]
+    total = sum(work_s) + sum(rest_s)
+    if total >= series.end_s:
+        return None
+    prefix = [0.0]
+    for v in series.speed_mps:
+        prefix.append(prefix[-1] + v)
+
+    def mean_speed(start: float, length: float) -> float:
+        lo, hi = int(start), min(series.end_s, int(start + length))
+        return (prefix[hi + 1] - prefix[lo]) / max(1, hi + 1 - lo)
+
+    best_start, best_gap = 0, -float("inf")
+    for start in range(0, int(series.end_s - total) + 1):
+        cursor = float(start)
+        work = rest = 0.0
+        for number, length in enumerate(work_s):
+            work += mean_speed(cursor, length)
+            cursor += length
+            if number < len(rest_s):
+                rest += mean_speed(cursor, rest_s[number])
+                cursor += rest_s[number]
+        gap = work / len(work_s) - (rest / len(rest_s) if rest_s else 0.0)
+        if gap > best_gap:
+            best_start, best_gap = start, gap
+    spans = []
+    cursor = float(best_start)
+    for number, length in enumerate(work_s):
+        spans.append((cursor, cursor + length))
+        cursor += length + (rest_s[number] if number < len(rest_s) else 0.0)
+    return spans
 
 
 def _copy(step: AlignedStep) -> AlignedStep:
