@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,18 @@ def test_to_dict_round_trip() -> None:
 
     analysis = analyze(parse_workout(TEXT), run([70.0, 70.4, 70.8, 71.2, 71.6, 72.0]))
     assert SessionAnalysis.from_dict(analysis.to_dict()) == analysis
+
+
+def test_real_treadmill_run(real_data: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.activities.files import load_activity_file
+
+    loaded = load_activity_file(
+        real_data / "runalyze" / "FR920xt-with-runscribe-plus.fit", ZoneInfo("UTC")
+    )
+    assert loaded.activity is not None
+    assert loaded.activity.sub_sport == "treadmill"
+    analysis = analyze(parse_workout("5x(1km @ 3:50-4:00/km)"), loaded.activity)
+    assert len(analysis.reps) == 5
+    assert any("treadmill" in note for note in analysis.notes)

@@ -74,3 +74,20 @@ def test_tuned_round_trip(tmp_path: Path) -> None:
     save_tuned(store, tuned)
     save_tuned(store, tuned)
     assert load_tuned(store) == {"speed-2": tuned}
+
+
+def test_tuned_prescription_in_plan(tmp_path: Path) -> None:
+    from bot.coach import tuned_prescription
+
+    store = Store(tmp_path / "peakbot.db")
+    workout = parse_workout(TEXT, name="Reps")
+    plan = make_sessions(
+        workout, [date(2026, 3, 1), date(2026, 3, 8)], date(2026, 4, 26), text=TEXT
+    )
+    analysis = analyze(workout, SimulatedRunner(168.0).run(workout, plan[0].date))
+    decision = decide_next("speed", [(plan[0], analysis)], plan[1], plan[1].bounds, days_to_race=49)
+    save_tuned(store, tuned_prescription(decision, plan[1]))
+    stored = load_tuned(store)["speed-2"]
+    assert stored.text == decision.text
+    assert stored.calendar_text == TEXT
+    assert parse_workout(stored.text, name="Reps") == decision.workout

@@ -13,6 +13,7 @@ _EXPORTS = {
     "SessionAnalysisRecord": "bot.coach.tune",
     "TuningDecision": "bot.coach.tune",
     "decide_next": "bot.coach.tune",
+    "tuned_prescription": "bot.coach.tune",
     "TuningBounds": "bot.coach.bounds",
 }
 

@@ -37,7 +37,7 @@ from bot.coach.prescription import (
     prescription_from_analysis,
     read_prescription,
 )
-from bot.plan import PlannedSession
+from bot.plan import PlannedSession, TunedPrescription
 from bot.workouts.model import Workout
 
 logger = logging.getLogger(__name__)
@@ -209,6 +209,20 @@ def _judge(
             "progress", next_session, replace(current, reps=current.reps + 1), bounds, result
         )
     return _build("hold", next_session, current, bounds, f"{result}, at the fastest bound")
+
+
+def tuned_prescription(decision: TuningDecision, next_session: PlannedSession) -> TunedPrescription:
+    """Return the decision as the prescription to store for the next session.
+
+    It keeps the calendar's text of that session at decision time, so build_plan drops
+    the prescription once the runner edits that session in the calendar.
+    """
+    return TunedPrescription(
+        session_id=next_session.id,
+        text=decision.text,
+        calendar_text=next_session.calendar_text,
+        reason=decision.reason,
+    )
 
 
 def _taper(
