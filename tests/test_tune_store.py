@@ -91,3 +91,42 @@ def test_tuned_prescription_in_plan(tmp_path: Path) -> None:
     assert stored.text == decision.text
     assert stored.calendar_text == TEXT
     assert parse_workout(stored.text, name="Reps") == decision.workout
+
+
+CALENDAR = """\
+athlete:
+  name: Test
+  timezone: Europe/Berlin
+race:
+  name: Summer Marathon
+  date: 2026-04-26
+workouts:
+  reps:
+    title: Reps
+    text: "{text}"
+sessions:
+  - {{date: 2026-03-01, workout: reps}}
+  - {{date: 2026-03-08, workout: reps}}
+"""
+
+
+def test_build_plan_uses_tuned(tmp_path: Path) -> None:
+    from bot.coach import tuned_prescription
+    from bot.config.load import load_calendar
+    from bot.plan import build_plan
+
+    path = tmp_path / "calendar.yaml"
+    path.write_text(CALENDAR.format(text=TEXT), encoding="utf-8")
+    store = Store(tmp_path / "peakbot.db")
+    plan = build_plan(load_calendar(path))
+    analysis = analyze(plan[0].workout, SimulatedRunner(168.0).run(plan[0].workout, plan[0].date))
+    decision = decide_next("reps", [(plan[0], analysis)], plan[1], plan[1].bounds, days_to_race=49)
+    save_tuned(store, tuned_prescription(decision, plan[1]))
+
+    tuned_plan = build_plan(load_calendar(path), load_tuned(store))
+    assert tuned_plan[1].workout == decision.workout
+    assert tuned_plan[0].workout == plan[0].workout
+
+    path.write_text(CALENDAR.format(text=TEXT.replace("6x", "8x")), encoding="utf-8")
+    edited = build_plan(load_calendar(path), load_tuned(store))
+    assert edited[1].tuned is None

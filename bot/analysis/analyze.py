@@ -8,9 +8,9 @@ from bot.activities.model import Activity
 from bot.analysis.laps import align_laps
 from bot.analysis.metrics import recovery_metrics, rep_metrics, session_metrics
 from bot.analysis.model import AlignedStep, Method, SessionAnalysis
-from bot.analysis.streams import Series, align_streams, resample
+from bot.analysis.streams import Series, align_streams, fastest_distance, resample, set_span
 from bot.analysis.structure import fit_step_indices, rep_flat_indices
-from bot.workouts.model import Workout
+from bot.workouts.model import EndKind, FlatStep, Workout
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
         notes.append(f"{reason}: only the totals are known, reps not measured")
 
     if series is not None:
+        if method in ("laps", "step_index"):
+            _split_shared_laps(steps, flat, series)
         _fill_heart_rate(steps, series)
     reps = rep_metrics(steps, rep_indices) if method != "totals" else []
     recoveries = recovery_metrics(steps, recovery_indices, series) if method != "totals" else []
@@ -113,6 +115,23 @@ def needs_streams(analysis: SessionAnalysis) -> bool:
 
 def _lap_confidence(mean_cost: float, matched_fraction: float) -> float:
     return max(0.0, 1.0 - 2.5 * mean_cost) * (0.5 + 0.5 * matched_fraction)
+
+
+def _split_shared_laps(steps: list[AlignedStep], flat: list[FlatStep], series: Series) -> None:
+    """Cut a rep out of a lap it shares with its recovery, using the stream."""
+    for index, step in enumerate(steps[:-1]):
+        rep = flat[index].step
+        following = steps[index + 1]
+        if not (step.shared_lap and following.shared_lap and step.laps == following.laps):
+            continue
+        if rep.end.kind is not EndKind.DISTANCE or rep.end.value is None:
+            continue
+        if step.start_s is None or following.end_s is None:
+            continue
+        lap = (int(step.start_s), int(following.end_s))
+        start, end = fastest_distance(series, lap, rep.end.value, margin_s=0)
+        set_span(step, series, start, end)
+        set_span(following, series, end, following.end_s)
 
 
 def _fill_heart_rate(steps: list[AlignedStep], series: Series) -> None:

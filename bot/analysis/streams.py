@@ -24,32 +24,46 @@ TARGET_SPEED_SHARE = 0.85
 
 @dataclass
 class Series:
-    """A run resampled to one sample per second from its first sample."""
+    """A run resampled to one sample per second from its first sample.
+
+    Distances at a given time, and times at a given distance, are interpolated from
+    the recorded samples (`sample_time_s`, `sample_distance_m`), which are exact at
+    each sample; the 1 Hz series serve to detect reps.
+    """
 
     distance_m: list[float]
     speed_mps: list[float]
     heart_rate: list[float | None]
+    sample_time_s: list[float]
+    sample_distance_m: list[float]
 
     @property
     def end_s(self) -> int:
         return len(self.distance_m) - 1
 
     def distance_at(self, t: float) -> float:
-        k = max(0, min(self.end_s, int(t)))
-        frac = t - k
-        if k >= self.end_s or frac <= 0:
-            return self.distance_m[k]
-        return self.distance_m[k] + (self.distance_m[k + 1] - self.distance_m[k]) * frac
+        times, distances = self.sample_time_s, self.sample_distance_m
+        k = bisect.bisect_right(times, t)
+        if k == 0:
+            return distances[0]
+        if k >= len(times):
+            return distances[-1]
+        span = times[k] - times[k - 1]
+        frac = (t - times[k - 1]) / span if span > 0 else 0.0
+        return distances[k - 1] + (distances[k] - distances[k - 1]) * frac
 
     def time_at_distance(self, metres: float, after_s: float) -> float | None:
-        k = bisect.bisect_left(self.distance_m, metres, lo=max(0, int(after_s)))
-        if k > self.end_s:
+        """Return the first time at or after `after_s` when the run reaches `metres`."""
+        times, distances = self.sample_time_s, self.sample_distance_m
+        lo = max(0, bisect.bisect_right(times, after_s) - 1)
+        k = bisect.bisect_left(distances, metres, lo=lo)
+        if k >= len(distances):
             return None
         if k == 0:
-            return 0.0
-        low, high = self.distance_m[k - 1], self.distance_m[k]
+            return times[0]
+        low, high = distances[k - 1], distances[k]
         frac = (metres - low) / (high - low) if high > low else 0.0
-        return max(after_s, k - 1 + frac)
+        return max(after_s, times[k - 1] + (times[k] - times[k - 1]) * frac)
 
     def heart_rate_in(self, start_s: float, end_s: float) -> tuple[float | None, float | None]:
         values = [
@@ -97,7 +111,7 @@ def resample(streams: Streams) -> Series | None:
     for second in range(end + 1):
         lo, hi = max(0, second - h), min(end, second + h)
         speed.append((distance[hi] - distance[lo]) / (hi - lo) if hi > lo else 0.0)
-    return Series(distance, speed, heart)
+    return Series(distance, speed, heart, rel, dist_raw)
 
 
 def work_thresholds(series: Series, rep: Step) -> list[float]:
@@ -197,7 +211,7 @@ SEARCH_STEP_S = 0.1
 
 
 def fastest_distance(
-    series: Series, segment: tuple[int, int], metres: float
+    series: Series, segment: tuple[int, int], metres: float, margin_s: float = SEARCH_MARGIN_S
 ) -> tuple[float, float]:
     """Return (start, end) of the fastest `metres` in and around the segment.
 
@@ -205,8 +219,8 @@ def fastest_distance(
     start is late and the runner walks after the rep: the missing metres are added at
     walking pace. The fastest window of the rep distance has no such error.
     """
-    low = max(0.0, segment[0] - SEARCH_MARGIN_S)
-    high = min(float(series.end_s), segment[1] + SEARCH_MARGIN_S)
+    low = max(0.0, segment[0] - margin_s)
+    high = min(float(series.end_s), segment[1] + margin_s)
     best = (low, high)
     best_time = float("inf")
     steps = int((high - low) / SEARCH_STEP_S)
@@ -292,7 +306,7 @@ def align_streams(
 
     for number, flat_index in enumerate(rep_indices):
         if number < len(spans):
-            _set(steps[flat_index], series, *spans[number])
+            set_span(steps[flat_index], series, *spans[number])
     for number, flat_index in enumerate(recovery_indices):
         if number >= len(spans):
             break
@@ -302,7 +316,7 @@ def align_streams(
         else:
             end = _forward_end(series, flat[flat_index].step, start)
         if end > start:
-            _set(steps[flat_index], series, start, end)
+            set_span(steps[flat_index], series, start, end)
 
     if spans:
         _layout_before(steps, flat, series, rep_indices[0], spans[0][0])
@@ -373,7 +387,8 @@ def _copy(step: AlignedStep) -> AlignedStep:
     return AlignedStep(**{**step.__dict__, "laps": []})
 
 
-def _set(aligned: AlignedStep, series: Series, start: float, end: float) -> None:
+def set_span(aligned: AlignedStep, series: Series, start: float, end: float) -> None:
+    """Set the step to the part of the run between `start` and `end`, in seconds."""
     aligned.missing = False
     aligned.start_s = round(start, 2)
     aligned.end_s = round(end, 2)
@@ -412,7 +427,7 @@ def _layout_before(
             break
         start = 0.0 if index == 0 else _backward_start(series, flat[index].step, end)
         if end > start:
-            _set(steps[index], series, start, end)
+            set_span(steps[index], series, start, end)
         end = start
 
 
@@ -426,5 +441,5 @@ def _layout_after(
         last = index == len(steps) - 1
         end = float(series.end_s) if last else _forward_end(series, flat[index].step, start)
         if end > start:
-            _set(steps[index], series, start, end)
+            set_span(steps[index], series, start, end)
         start = end
