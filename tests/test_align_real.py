@@ -74,12 +74,11 @@ def test_track_embedded_workout(real_data: Path) -> None:
 def test_track_calendar_session(real_data: Path) -> None:
     activity = load_fit(real_data, TRACK_FILE)
     activity.embedded_workout = None
-    for lap in activity.laps:
-        lap.step_index = None
     result = match_session(session(TRACK_TEXT, date(2021, 5, 11)), [activity])
     assert result.activity is activity
     assert result.analysis is not None
-    assert result.analysis.method == "laps"
+    # The calendar workout has the same FIT step order as the one the watch ran.
+    assert result.analysis.method == "step_index"
     times = [rep.time_s for rep in result.analysis.reps]
     assert times == pytest.approx(DEVICE_REP_TIMES, abs=0.5)
     assert [r.distance_m for r in result.analysis.recoveries] == [200.0] * 6
@@ -147,3 +146,12 @@ def test_ipbike_streams_without_laps(real_data: Path) -> None:
     assert distances == pytest.approx([1637, 1617, 1422, 1419], abs=10)
     starts = [analysis.steps[r.step_index].start_s for r in analysis.reps]
     assert starts == pytest.approx([300, 840, 1380, 1920], abs=3)
+
+
+def test_track_other_step_order(real_data: Path) -> None:
+    activity = load_fit(real_data, TRACK_FILE)
+    text = "2km warmup; 1km @ 4:50-5:10/km; 6x(400m @ 3:20-3:30/km, 200m recovery); 1km cooldown"
+    analysis = analyze(parse_workout(text), activity)
+    assert analysis.method == "laps"
+    times = [rep.time_s for rep in analysis.reps]
+    assert times == pytest.approx(DEVICE_REP_TIMES, abs=0.5)

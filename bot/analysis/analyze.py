@@ -34,6 +34,13 @@ def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
         )
         lap_fit = align_laps(flat, activity.laps, fit_step_indices(workout), main_set)
         confidence = _lap_confidence(lap_fit.mean_cost, lap_fit.matched_fraction)
+        if lap_fit.used_step_index and confidence < LAPS_FIT_CONFIDENCE:
+            # The watch may have executed another workout than this one, so its step
+            # indices say nothing about this workout's steps: align on the laps alone.
+            plain = align_laps(flat, activity.laps, None, main_set)
+            plain_confidence = _lap_confidence(plain.mean_cost, plain.matched_fraction)
+            if plain_confidence > confidence:
+                lap_fit, confidence = plain, plain_confidence
         steps = lap_fit.steps
         method = "step_index" if lap_fit.used_step_index else "laps"
         if confidence < LAPS_FIT_CONFIDENCE:

@@ -234,7 +234,9 @@ def render_result(result: AnalyzeResult) -> str:
         f"{'avg HR':>6}  {'max HR':>6}  band",
     ]
     for rep in analysis.reps:
-        band = "-" if rep.in_band is None else ("in" if rep.in_band else "out")
+        band = "-"
+        if rep.in_band is not None:
+            band = "in" if rep.in_band else "out"
         lines.append(
             f"{rep.number:>3}  {rep.distance_m:>6.0f} m  {format_duration(rep.time_s, 1):>7}  "
             f"{format_pace(rep.pace_s_per_km, decimals=1):>10}  {rep.time_per_400m_s:>6.1f}  "
