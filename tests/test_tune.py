@@ -174,3 +174,18 @@ def test_first_session_holds() -> None:
     decision = decide_next("speed", [], plan[0], BOUNDS, days_to_race=56)
     assert decision.action == "hold"
     assert decision.reason.startswith("first speed session")
+
+
+def test_half_step_after_hard_session() -> None:
+    plan = sessions(date(2026, 3, 1))
+    history = [(plan[0], executed(plan[0], 186.0)), (plan[1], executed(plan[1], 168.0))]
+    decision = decide_next("speed", history, plan[2], BOUNDS, days_to_race=42)
+    assert decision.action == "progress"
+    assert rep_pace(decision) == pytest.approx(175.0)
+
+
+def test_half_step_after_missed() -> None:
+    plan = sessions(date(2026, 3, 1))
+    history = [(plan[0], None), (plan[1], executed(plan[1], 168.0))]
+    decision = decide_next("speed", history, plan[2], BOUNDS, days_to_race=42)
+    assert rep_pace(decision) == pytest.approx(175.0)

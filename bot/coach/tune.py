@@ -13,8 +13,8 @@ Rules, in order:
   longer recovery when the reps faded.
 - A clean session (every rep done, at least 80 % in the band or faster, fade and
   variation small) progresses: faster by the bound's maximum step, by half of it
-  when the last reps faded a little or the average was a little slow, or one more
-  rep once the pace is at its bound.
+  when the last reps faded a little, the average was a little slow or the session
+  before was missed or far off, or one more rep once the pace is at its bound.
 - Anything else holds.
 
 A missed or slow session never leads to a faster prescription.
@@ -157,7 +157,21 @@ def decide_next(
             bounds,
             f"{result} (alignment uncertain, fit {analysis.confidence:.2f})",
         )
-    return _judge(next_session, analysis, current, bounds, result)
+    previous = entries[-2] if len(entries) > 1 else None
+    # A clean session right after a missed or far-off one only earns half a step.
+    cautious = previous is not None and (previous.analysis is None or _far_off(previous.analysis))
+    return _judge(next_session, analysis, current, bounds, result, cautious=cautious)
+
+
+def _completion(analysis: SessionAnalysis) -> float:
+    m = analysis.metrics
+    return (m.reps_completed or 0) / m.reps_prescribed if m.reps_prescribed else 0.0
+
+
+def _far_off(analysis: SessionAnalysis) -> bool:
+    """Return True for a session more than 2 % slow or with under 80 % of its reps."""
+    deviation = analysis.metrics.mean_deviation_pct or 0.0
+    return deviation > MUCH_SLOWER_PCT or _completion(analysis) < COMPLETION_EASE
 
 
 def _judge(
@@ -166,16 +180,18 @@ def _judge(
     current: Prescription,
     bounds: TuningBounds,
     result: str,
+    *,
+    cautious: bool = False,
 ) -> TuningDecision:
     m = analysis.metrics
     completed = m.reps_completed or 0
-    completion = completed / m.reps_prescribed if m.reps_prescribed else 0.0
+    completion = _completion(analysis)
     deviation = m.mean_deviation_pct or 0.0
     fade = m.fade_pct or 0.0
     cv = m.cv_pct or 0.0
     in_band_share = (m.reps_in_band or 0) / completed if completed else 0.0
 
-    if deviation > MUCH_SLOWER_PCT or completion < COMPLETION_EASE:
+    if _far_off(analysis):
         eased = current
         if deviation > MUCH_SLOWER_PCT:
             slower = min(bounds.max_pace_change_s_per_km, current.mid_s_per_km * deviation / 100)
@@ -197,7 +213,7 @@ def _judge(
         return _build("hold", next_session, current, bounds, result)
 
     step = bounds.max_pace_change_s_per_km
-    if fade > FADE_SMALL_PCT or deviation > SLOWER_PCT / 3:
+    if fade > FADE_SMALL_PCT or deviation > SLOWER_PCT / 3 or cautious:
         step /= 2
     fastest = bounds.fastest_pace_s_per_km
     room = current.fast_s_per_km - fastest if fastest is not None else step
