@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.workouts.model import Block, FlatStep, Repeat, Step, StepKind, Workout
+from bot.workouts.model import Block, Repeat, Step, StepKind, Workout
 
 RECOVERY_KINDS = (StepKind.RECOVERY, StepKind.REST)
 
@@ -107,9 +107,3 @@ def fit_step_indices(workout: Workout) -> list[int]:
     for part in blocks:
         result.extend(part)
     return result
-
-
-def flat_rep_steps(workout: Workout) -> list[FlatStep]:
-    reps, _ = rep_flat_indices(workout)
-    flat = workout.flat_steps()
-    return [flat[i] for i in reps]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.analysis.model import SessionAnalysis
-from bot.analysis.structure import main_repeat, recovery_step, rep_flat_indices, rep_step
+from bot.analysis.structure import main_repeat, recovery_step, rep_step
 from bot.workouts.model import Block, EndCondition, EndKind, PaceRange, Repeat, Step, Workout
 
 
@@ -96,7 +96,3 @@ def _time_value(step: Step | None) -> float | None:
     if step is None or step.end.kind is not EndKind.TIME:
         return None
     return step.end.value
-
-
-def rep_count(workout: Workout) -> int:
-    return len(rep_flat_indices(workout)[0])

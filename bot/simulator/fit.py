@@ -8,7 +8,7 @@ file is decoded again after writing and a lap or step that does not read back ra
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +197,3 @@ def _check(data: bytes, activity: Activity, workout: Workout | None) -> None:
             for key, value in want.items():
                 if got.get(key) != value:
                     raise ValueError(f"FIT workout step {key} reads back as {got.get(key)!r}")
-
-
-def fit_timestamp(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)

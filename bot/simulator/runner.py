@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.activities.model import Activity, Lap, Streams
@@ -244,7 +244,3 @@ class _Recorder:
             streams=streams,
             embedded_workout=workout,
         )
-
-
-def session_start(day: date, hour: int = 7) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=UTC) + timedelta(0)
