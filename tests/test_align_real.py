@@ -155,3 +155,10 @@ def test_track_other_step_order(real_data: Path) -> None:
     assert analysis.method == "laps"
     times = [rep.time_s for rep in analysis.reps]
     assert times == pytest.approx(DEVICE_REP_TIMES, abs=0.5)
+
+
+def test_easy_run_streams_flag(real_data: Path) -> None:
+    activity = load_strava(real_data, "DetailedActivity.1275055990.json")
+    result = match_session(session(STRAVA_TEXT, date(2017, 11, 14)), [activity])
+    assert result.needs_streams
+    assert result.candidate is activity

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from bot.activities.model import Activity
+from bot.activities.model import Activity, Lap
 from bot.analysis import match_session
 from bot.coach.bounds import TuningBounds
 from bot.plan import PlannedSession
@@ -76,3 +76,21 @@ def test_match_no_structure() -> None:
     result = match_session(session(), [replace(easy_run(), distance_m=15000.0)])
     assert result.activity is None
     assert result.reason.startswith("not done")
+
+
+def test_auto_laps_ask_for_streams() -> None:
+    run = executed()
+    streams = run.streams
+    total = run.elapsed_time_s
+    run.laps = [Lap(0.0, run.distance_m, total, total)]
+    run.streams = None
+    first = match_session(session(), [run])
+    assert first.activity is None
+    assert first.needs_streams
+    assert first.candidate is run
+
+    run.streams = streams
+    second = match_session(session(), [run])
+    assert second.activity is run
+    assert second.analysis is not None
+    assert second.analysis.method == "streams"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.activities.model import Activity
-from bot.analysis.analyze import analyze
+from bot.analysis.analyze import analyze, needs_streams
 from bot.analysis.model import SessionAnalysis
 from bot.plan import PlannedSession
 
@@ -19,6 +19,10 @@ class MatchResult:
     score: float
     reason: str
     analysis: SessionAnalysis | None = None
+    # When no run matched but the best one's laps cannot show its structure and its
+    # streams are not loaded: load the candidate's streams and match again.
+    needs_streams: bool = False
+    candidate: Activity | None = None
 
 
 def is_run(activity: Activity) -> bool:
@@ -44,10 +48,17 @@ def match_session(session: PlannedSession, candidates: list[Activity]) -> MatchR
     scored = [(*match_score(session, run), run) for run in runs]
     score, analysis, best = max(scored, key=lambda item: item[0])
     if score < MIN_MATCH_SCORE:
-        return MatchResult(
-            None,
-            round(score, 2),
+        reason = (
             f"not done: {len(runs)} run(s) on {session.date}, best fit {score:.2f} "
-            f"({best.key}) is below {MIN_MATCH_SCORE}",
+            f"({best.key}) is below {MIN_MATCH_SCORE}"
         )
+        if needs_streams(analysis):
+            return MatchResult(
+                None,
+                round(score, 2),
+                f"{reason}; its laps do not show the reps, so load its streams and match again",
+                needs_streams=True,
+                candidate=best,
+            )
+        return MatchResult(None, round(score, 2), reason)
     return MatchResult(best, round(score, 2), f"matched {best.key} (fit {score:.2f})", analysis)
