@@ -31,6 +31,11 @@ STRAIN_MARGIN_PCT = 1.5
 # passes this.
 DROP_OUT_LOAD = 2.5
 HR_DRIFT_BPM_PER_WORK_MIN = 0.6
+# Time constants of heart rate rising to and falling from a new effort, in seconds.
+# They make the runner drop 30-40 bpm in a minute of standing rest after a rep: an
+# assumed figure, not fitted to recorded data.
+HR_RISE_S = 25.0
+HR_FALL_S = 70.0
 JOG_SPEED_MPS = 2.6
 REST_SPEED_MPS = 0.9
 # Capability cost of each rep beyond the reference count, and gain per second of
@@ -208,7 +213,7 @@ class _Recorder:
         steady = runner.rest_hr + (runner.max_hr - runner.rest_hr) * (0.35 + 0.6 * intensity**2)
         steady += drift * intensity
         previous = self.hr[-1] or runner.rest_hr
-        tau = 25.0 if steady > previous else 45.0
+        tau = HR_RISE_S if steady > previous else HR_FALL_S
         hr = previous + (steady - previous) * (1 - math.exp(-dt / tau))
         self.time.append(round(t, 3))
         self.distance.append(round(d, 2))
