@@ -170,7 +170,6 @@ def test_scheduler_wiring(settings: Settings, store: Store) -> None:
         "push",
         "sync",
         "morning-summary",
-        "calendar",
     }
 
 

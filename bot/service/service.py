@@ -53,6 +53,7 @@ class Service:
         self._reload = False
         self._scheduler: BackgroundScheduler | None = None
         self._timezone_key: str | None = None
+        self._saved_next_runs: dict[str, str] = {}
 
     # --- Job entry points (run in the scheduler's worker threads) ---------------------------
 
@@ -160,8 +161,13 @@ class Service:
         next_runs: dict[str, str] = {}
         for job in self._scheduler.get_jobs():
             next_time: datetime | None = getattr(job, "next_run_time", None)
-            if next_time is not None and job.id != CATCH_UP:
+            # The calendar check runs every minute; storing its next run would mean a
+            # write every minute for nothing.
+            if next_time is not None and job.id not in (CATCH_UP, CALENDAR):
                 next_runs[job.id] = next_time.isoformat(timespec="seconds")
+        if next_runs == self._saved_next_runs:
+            return
+        self._saved_next_runs = next_runs
         try:
             jobs.set_state(self.cycle.store, "next_runs", next_runs, self.cycle.clock.now())
         except Exception:
