@@ -1,7 +1,7 @@
 """Which steps of a workout are its reps and recoveries.
 
 The main set is the repeat block with the most iterations that contains an active
-step; its first active step is the rep and the recovery or rest step after it is the
+step. Its first active step is the rep, and its recovery or rest step is the
 recovery. A workout without a repeat block treats its active steps as reps.
 """
 
