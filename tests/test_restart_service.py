@@ -1,4 +1,4 @@
-"""Kill `peakbot run --once` at random points (seeded) and start it again.
+"""Kill `peakbot run --once` and `peakbot run` at random points (seeded), start again.
 
 The process runs against fake Garmin Connect and Strava servers and a json://
 receiver in this test process. After the kills, one run finishes; then nothing is
@@ -13,12 +13,14 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -163,3 +165,115 @@ def test_killed_runs_repeat_nothing(
 
 def jobs_sent(deliveries: list[jobs.Delivery], summary_id: int) -> list[jobs.Delivery]:
     return [d for d in deliveries if d.summary_id == summary_id and d.state == jobs.SENT]
+
+
+CALENDAR_AROUND_TODAY = """\
+athlete:
+  name: Alex
+  timezone: Europe/London
+  units: km
+  race_result: {distance: 10km, time: "36:00"}
+race:
+  name: Test Marathon
+  date: RACE_DATE
+  goal: "2:50:00"
+workouts:
+  speed-sharpen:
+    title: Speed Sharpen
+    text: |
+      - 5min @ 6'00''/km
+      - 2.0km @ 4'00''/km
+      - 15 lots of:
+      - 400m @ 2'56''/km
+      - 1min rest
+      - 5min @ 6'00''/km
+    tuning: {min_reps: 12, max_reps: 20}
+  easy:
+    title: Easy run
+    text: "10km @ E"
+    tuning: {tune: false}
+sessions:
+  - {date: race-20d, workout: speed-sharpen}
+  - {date: race-18d, workout: easy}
+  - {date: race-16d, workout: easy}
+  - {date: race-13d, workout: speed-sharpen}
+"""
+
+
+def start_service(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "calendar.yaml"), "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def sync_runs(database: Path) -> int:
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(database) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM job_runs WHERE job = 'sync' AND result = 'ok'"
+            ).fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0])
+
+
+def test_killed_service_repeats_nothing(
+    tmp_path: Path, fakes: tuple[GarminFake, FakeStrava, Receiver, str]
+) -> None:
+    garmin, strava, receiver, url = fakes
+    today = datetime.now(LONDON).date()
+    race = today + timedelta(days=20)
+    (tmp_path / "calendar.yaml").write_text(
+        CALENDAR_AROUND_TODAY.replace("RACE_DATE", race.isoformat())
+    )
+    env = environment(tmp_path, garmin, strava, url)
+    plan = build_plan(load_calendar(tmp_path / "calendar.yaml"))
+    session = plan[0]
+    # Today's session, run in the small hours so it is on today's local date whenever
+    # the test runs.
+    activity = SimulatedRunner(capability_s_per_km=174.0, seed=5).run(
+        session.workout, today, timezone=LONDON, start=clock_time(0, 5)
+    )
+    strava.add(strava_detail(activity, 70_001))
+    chance = random.Random(SEED + 1)
+    database = tmp_path / "data" / "peakbot.sqlite3"
+
+    for _ in range(4):
+        process = start_service(tmp_path, env)
+        time.sleep(chance.uniform(0.5, 4.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    syncs_before = sync_runs(database)
+    process = start_service(tmp_path, env)
+    try:
+        deadline = time.monotonic() + 90
+        while sync_runs(database) == syncs_before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    store = Store(database)
+    from bot.store.analyses import get_analysis
+
+    analysis = get_analysis(store, session.id)
+    post_runs = jobs.list_summaries(store, kind="post-run")
+    store.close()
+    horizon = [today + timedelta(days=n) for n in range(7)]
+    on_garmin = {day: len(garmin.schedules_on(day)) for day in horizon}
+    planned = {day: len([s for s in plan if s.date == day]) for day in horizon}
+
+    assert code == 0
+    assert on_garmin == planned
+    assert max(Counter(receiver.titles).values()) == 1
+    assert analysis is not None
+    assert [s.session_id for s in post_runs] == [session.id]
+    assert len(garmin.workouts) == sum(planned.values())
