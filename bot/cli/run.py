@@ -6,7 +6,7 @@ import json
 import logging
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,7 @@ def seed_example_activities(app: AppContext) -> list[Path]:
     help="Local date to run the cycle for (YYYY-MM-DD), with --once. Default: today.",
 )
 @click.pass_obj
-def run(app: AppContext, once: bool, today: object) -> None:
+def run(app: AppContext, once: bool, today: datetime | None) -> None:
     """Run the service: push, sync, analyse, tune and send summaries on a schedule.
 
     With --once, run one cycle and exit: for cron and for a first try. With no
@@ -79,7 +79,7 @@ def run(app: AppContext, once: bool, today: object) -> None:
     """
     from bot.service.lock import ProcessLock
 
-    day = today.date() if today is not None else None  # type: ignore[attr-defined]
+    day = today.date() if today is not None else None
     if day is not None and not once:
         raise UserInputError("--today works only with --once; the service runs on the clock")
 
@@ -130,7 +130,7 @@ def run(app: AppContext, once: bool, today: object) -> None:
     help="Send the summaries again to every PEAKBOT_APPRISE_URLS target (or print them).",
 )
 @click.pass_obj
-def summary(app: AppContext, on_date: object, kind: str | None, send: bool) -> None:
+def summary(app: AppContext, on_date: datetime | None, kind: str | None, send: bool) -> None:
     """Show the summaries stored for a date; with --send, deliver them again.
 
     A morning summary that was never composed for that date is composed now
@@ -140,7 +140,7 @@ def summary(app: AppContext, on_date: object, kind: str | None, send: bool) -> N
     from bot.notify.summary import render_morning
     from bot.store import jobs
 
-    cycle = _open_cycle(app, today=on_date.date() if on_date is not None else None)  # type: ignore[attr-defined]
+    cycle = _open_cycle(app, today=on_date.date() if on_date is not None else None)
     day = cycle.today()
     stored = jobs.list_summaries(app.store, local_date=day, kind=kind)
     if kind in (None, "morning") and not any(s.kind == "morning" for s in stored):

@@ -54,6 +54,8 @@ CALENDAR = "calendar"
 # A run older than this many days still gets analysed and tuned, but no post-run
 # message: the first sync of a long Strava history must not send dozens of them.
 POST_RUN_MAX_AGE_DAYS = 2
+# A job's detail starting with this records the run as skipped.
+SKIPPED = "skipped: "
 # The morning summary counts as late when it goes out this long after its time.
 LATE_AFTER = timedelta(minutes=15)
 
@@ -154,7 +156,9 @@ class Cycle:
                 outcome = JobOutcome(name, "error", error=f"{type(error).__name__}: {error}")
                 log.exception("job %s failed (run %d) with an unexpected error", name, run_id)
             else:
-                result = "skipped" if detail.startswith("skipped") else "ok"
+                result = "ok"
+                if detail.startswith(SKIPPED):
+                    result, detail = "skipped", detail.removeprefix(SKIPPED)
                 outcome = JobOutcome(name, result, detail)
                 log.info("job %s finished (run %d): %s", name, run_id, detail)
             jobs.finish_job_run(
@@ -393,7 +397,10 @@ class Cycle:
     def _morning(self, *, allow_late: bool) -> str:
         today = self.today()
         if jobs.get_summary(self.store, MORNING, today) is not None:
-            return f"skipped: the morning summary for {today} exists"
+            return (
+                f"{SKIPPED}the morning summary for {today} exists; "
+                f"`peakbot summary --date {today}` shows it"
+            )
         local_now = self.local_now()
         scheduled = datetime.combine(today, self.morning_time, tzinfo=self.timezone)
         late_at = None
