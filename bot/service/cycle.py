@@ -210,11 +210,7 @@ class Cycle:
         jobs.set_state(self.store, "calendar_problem", self.calendar.problem, self.clock.now())
 
     def calendar_problem(self) -> str | None:
-        problem = self.calendar.problem
-        if problem is None:
-            stored = jobs.get_state(self.store, "calendar_problem")
-            problem = stored if isinstance(stored, str) else None
-        return problem
+        return self.calendar.problem
 
     def plan(self) -> list[PlannedSession]:
         from bot.plan import build_plan, load_stored_prescriptions
@@ -491,6 +487,8 @@ class Cycle:
     def recover(self) -> None:
         """Settle what a previous process left half done, before any job runs."""
         now = self.clock.now()
+        # `peakbot status` shows the stored problem; this process starts from a valid file.
+        self._save_calendar_problem()
         runs = jobs.close_interrupted_runs(self.store, now)
         deliveries = jobs.settle_interrupted_deliveries(self.store, now)
         if runs or deliveries:
