@@ -2,9 +2,9 @@
 
 Each Apprise URL is one delivery target. Targets are stored and logged as a short
 fingerprint of the URL (`apprise:1a2b3c4d5e6f`), never the URL, because URLs carry
-passwords and bot tokens. Email targets get the HTML body with the chart inline;
-every other target gets the plain text, with the chart attached where the service
-takes attachments.
+passwords and bot tokens. Email targets get the HTML body with the chart inline.
+Every other target gets the plain text, with the chart attached where the service
+accepts attachments.
 
 `flush_outbox` sends what the store says is due and records each outcome, so a
 failed delivery is retried on later calls up to `MAX_ATTEMPTS` and never raises.
@@ -64,7 +64,7 @@ def write_summary_files(summary: jobs.StoredSummary, folder: Path) -> list[Path]
 
 
 class Notifier:
-    """Sends one stored summary to one target; holds the Apprise URLs, never logs them."""
+    """Sender of stored summaries to their targets, which keeps the Apprise URLs unlogged."""
 
     def __init__(
         self,

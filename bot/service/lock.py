@@ -17,7 +17,7 @@ LOCK_NAME = "peakbot.lock"
 
 
 class AlreadyRunning(PeakbotError):
-    """Another peakbot process holds the data directory."""
+    """Another peakbot process has locked the data directory."""
 
 
 class ProcessLock:

@@ -130,6 +130,7 @@ def format_status(status: dict[str, Any]) -> str:
         lines.append(f"Service: running (pid {service['pid'] or 'unknown'})")
     else:
         lines.append("Service: not running; next runs are shown only while it runs")
+
     lines.append("Jobs:")
     if not status["jobs"]:
         lines.append("  no job has run yet")
@@ -141,6 +142,7 @@ def format_status(status: dict[str, Any]) -> str:
             if run["detail"]:
                 last += f" ({run['detail']})"
         lines.append(f"  {job['job']}: last {last}; next {job['next_run'] or '-'}")
+
     error = status["last_error"]
     lines.append(
         f"Last error: {error['job']} at {error['started']}: {error['error']}"
@@ -155,6 +157,7 @@ def format_status(status: dict[str, Any]) -> str:
             "Deliveries: "
             + ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
         )
+
     lines.append("Tokens:")
     for name, info in status["tokens"].items():
         if not info["present"]:
@@ -168,6 +171,7 @@ def format_status(status: dict[str, Any]) -> str:
             else:
                 text += " (refreshed automatically)"
             lines.append(text)
+
     lines.append("Pushed for the coming week:")
     if not status["pushed"]:
         lines.append("  nothing")
