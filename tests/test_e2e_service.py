@@ -47,9 +47,10 @@ DAYS = 21
 
 @dataclass
 class Receiver:
-    """A json:// endpoint on 127.0.0.1 that keeps every message title."""
+    """A json:// endpoint on 127.0.0.1 that keeps every message's title and body."""
 
     titles: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> ThreadingHTTPServer:
@@ -64,6 +65,7 @@ class Receiver:
                 body = json.loads(self.rfile.read(length))
                 with receiver.lock:
                     receiver.titles.append(body["title"])
+                    receiver.bodies.append(body["message"])
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -237,6 +239,9 @@ def test_three_week_block(
     assert max(counts.values()) == 1
     assert analysed == {s.id for s in ran}
     assert _speed_sharpen_tuned(store_path=settings.database)
+    secrets = ["client-secret", garmin.access_token, *strava.access_tokens]
+    leaks = [s for s in secrets for text in sink.titles + sink.bodies if s in text]
+    assert leaks == []
 
 
 def _analyses(store: Store) -> list[Any]:

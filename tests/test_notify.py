@@ -396,3 +396,15 @@ def test_local_target_prints(store: Store) -> None:
 def test_target_id_hides_url() -> None:
     url = "tgram://123456:secret-token/987"
     assert "secret" not in target_id(url)
+
+
+def test_failure_log_hides_url(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    url = "json://user:hunter2@127.0.0.1:9/hook"
+    notifier = Notifier([url], tries_per_send=1, retry_delay_s=0)
+    stored(store, post_run_summary(), notifier.targets())
+
+    with caplog.at_level("DEBUG"):
+        flush_outbox(store, notifier, lambda: NOW)
+
+    assert "could not send post-run summary" in caplog.text
+    assert "hunter2" not in caplog.text

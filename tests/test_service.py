@@ -238,3 +238,13 @@ def test_sighup_reloads_calendar(settings: Settings) -> None:
     _, stderr = process.communicate()
     assert code == 0, stderr
     assert "reloading the calendar on request" in stderr
+
+
+def test_status_lists_pushed_week(settings: Settings, store: Store) -> None:
+    from bot.service.status import collect_status, format_status
+
+    cycle, _ = make_cycle(settings, store, ManualClock(local(SESSION_DAY, 4, 30)))
+    cycle.push()
+    status = collect_status(settings, store, today=SESSION_DAY)
+    assert status["pushed"][0]["session_id"] == "speed-sharpen-3"
+    assert "2023-03-28 speed-sharpen-3 -> fit 2023-03-28_speed-sharpen.fit" in format_status(status)
