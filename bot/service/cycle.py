@@ -123,6 +123,8 @@ class Cycle:
         self._open_source = open_source
         # Held by every job, so no two jobs run at once.
         self.lock = threading.Lock()
+        # Set when tuning changed a prescription; `sync_and_push` then pushes at once.
+        self.plan_changed = False
         self.morning_time = parse_clock_time(settings.morning_summary_time, "PEAKBOT_MORNING_TIME")
 
     # --- Time -------------------------------------------------------------------------------
@@ -187,6 +189,15 @@ class Cycle:
 
     def sync(self) -> JobOutcome:
         return self.run_job(SYNC, self._sync)
+
+    def sync_and_push(self) -> list[JobOutcome]:
+        """Sync, and push again when tuning changed a prescription, so the watch has it."""
+        self.plan_changed = False
+        outcomes = [self.sync()]
+        if self.plan_changed:
+            self.plan_changed = False
+            outcomes.append(self.push())
+        return outcomes
 
     def morning(self, *, allow_late: bool = True) -> JobOutcome:
         return self.run_job(MORNING_JOB, lambda: self._morning(allow_late=allow_late))
@@ -343,6 +354,8 @@ class Cycle:
         changed = decision.text.strip() != next_session.text.strip()
         if session.bounds.tune:
             records.save_tuned(self.store, next_session, decision)
+            if changed:
+                self.plan_changed = True
         jobs.record_tuning(
             self.store,
             session_id=session.id,
@@ -513,7 +526,7 @@ class Cycle:
         day's order: the plan first, then the post-run summary of a run found.
         """
         self.recover()
-        return [self.push(), self.morning(allow_late=False), self.sync()]
+        return [self.push(), self.morning(allow_late=False), *self.sync_and_push()]
 
 
 def _view(session: PlannedSession) -> SessionView:

@@ -66,7 +66,7 @@ class Service:
             return
         if not in_waking_hours(self.cycle.local_now().time(), *self.waking):
             return
-        self.cycle.sync()
+        self.cycle.sync_and_push()
 
     def morning_job(self) -> None:
         if not self._stop:
@@ -88,7 +88,7 @@ class Service:
         if self.cycle.morning_is_due():
             self.morning_job()
         if not self._stop:
-            self.cycle.sync()
+            self.cycle.sync_and_push()
 
     # --- Scheduler --------------------------------------------------------------------------
 
