@@ -524,3 +524,12 @@ def test_error_message_without_position() -> None:
     with pytest.raises(WorkoutTextError) as caught:
         parse_workout("5min foo")
     assert caught.value.message.startswith("unknown word 'foo'")
+
+
+@pytest.mark.parametrize("text", ["32km @ 4:30/km", "45min easy", "10km", "1h @ 5:00-5:10/km"])
+def test_one_step_workout_is_active(text: str) -> None:
+    workout = parse_workout(text)
+    assert len(workout.steps) == 1
+    step = workout.steps[0]
+    assert isinstance(step, Step)
+    assert step.kind is StepKind.ACTIVE

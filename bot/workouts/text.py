@@ -33,6 +33,7 @@ when it is the first step of the workout, a cool-down when it is the last, and a
 recovery in between. A first or last step with a target is a warm-up or cool-down
 when its pace is easy: slower than marathon pace when the athlete's paces have one,
 otherwise at least EASY_MARGIN_S_PER_KM slower than every other pace target.
+The only step of a one-step workout ("32km @ MP+30s") is active: it is the run itself.
 
 Values: a step ends after a duration ("5min", "90s", "1:30", "1h"), a distance
 ("400m", "2.0km", "1mi"; a bare number after a repeat count is metres) or at a lap
@@ -450,6 +451,9 @@ class _Parser:
         if draft.explicit:
             return step
         if opens_repeat and step.target is None and not draft.easy_word:
+            return replace(step, kind=StepKind.ACTIVE)
+        if index == self.first_index == self.last_index:
+            # A one-step workout ("32km @ MP+30s", "45min easy") is the run itself.
             return replace(step, kind=StepKind.ACTIVE)
         easy = step.kind is StepKind.RECOVERY
         if index == self.first_index:
