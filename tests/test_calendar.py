@@ -114,7 +114,7 @@ def test_example_reference_text() -> None:
 
 def test_example_tuning_bounds() -> None:
     bounds = load_calendar(EXAMPLE).workouts["speed-sharpen"].bounds
-    assert (bounds.min_reps, bounds.max_reps) == (12, 20)
+    assert (bounds.min_reps, bounds.max_reps) == (8, 20)
     assert (bounds.min_recovery_s, bounds.max_recovery_s) == (45.0, 90.0)
     assert bounds.max_pace_change_s_per_km == 2.0
     assert bounds.fastest_pace_s_per_km == 172.0
