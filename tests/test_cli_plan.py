@@ -446,3 +446,33 @@ def test_plan_in_miles(environment: dict[str, str], tmp_path: Path) -> None:
     row = result.stdout.splitlines()[1]
     assert "6.01 mi" in row
     assert "15 x (400 m @ 4:43/mi, 60 s rest)" in row
+
+
+HALF_SECONDS_CALENDAR = """\
+athlete:
+  name: Test Runner
+  timezone: UTC
+  race_result: {distance: 10km, time: "33:45"}
+race: {name: Test Marathon, date: 2023-04-23}
+workouts:
+  laps: {title: Laps, text: "15x400m @ 70-71s / 60s jog"}
+  race-paces: {title: Race paces, text: "10km @ 10k; 2km @ MP; 1km @ I"}
+sessions:
+  - {date: race-5d, workout: laps}
+  - {date: race-3d, workout: race-paces}
+"""
+
+
+def test_show_lap_time_band(environment: dict[str, str], tmp_path: Path) -> None:
+    path = write(tmp_path, HALF_SECONDS_CALENDAR)
+    lines = run(["--config", str(path), "show", "laps"], environment, tmp_path).stdout.splitlines()
+    rep = next(line for line in lines if line.strip().startswith("run"))
+    assert rep.endswith("2:55.0-2:57.5/km")
+
+
+def test_show_race_pace_tenths(environment: dict[str, str], tmp_path: Path) -> None:
+    path = write(tmp_path, HALF_SECONDS_CALENDAR)
+    result = run(["--config", str(path), "show", "race-paces"], environment, tmp_path)
+    first = next(line for line in result.stdout.splitlines() if line.strip().startswith("1."))
+    assert "3:22.5/km" in first
+    assert first.endswith("3:20.5-3:24.5/km (10k)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.plan import (
     format_step_length,
     format_total_distance,
 )
+from bot.workouts.athlete import UnknownPaceLabelError, canonical_label
 from bot.workouts.model import Block, PaceRange, Repeat, Step, Workout
 from bot.workouts.pace import Unit, format_duration, format_pace, time_for_distance_s
 from bot.workouts.text import parse_workout
@@ -264,9 +266,15 @@ def _block_lines(block: Block, number: str, indent: str, units: Unit) -> list[st
     target = block.target
     mid = target.mid_s_per_km
     return [
-        f"{label:<20}{length:>9}  {format_pace(mid, 'km'):>9}  {format_pace(mid, 'mi'):>9}  "
+        f"{label:<20}{length:>9}  {format_pace(mid, 'km', _decimals(mid)):>9}  "
+        f"{format_pace(mid, 'mi'):>9}  "
         f"{_lap_time(mid):>9}  {_band(target)}"
     ]
+
+
+def _decimals(*paces_s_per_km: float) -> int:
+    """Return 1 when a pace has a tenth worth showing (175.5 s/km), else 0."""
+    return int(any(abs(pace - round(pace)) >= 0.05 for pace in paces_s_per_km))
 
 
 def _lap_time(pace_s_per_km: float) -> str:
@@ -275,14 +283,27 @@ def _lap_time(pace_s_per_km: float) -> str:
 
 def _band(target: PaceRange) -> str:
     """Format the band as "2:54-2:58/km", adding a symbolic label such as "MP+45s"."""
-    fast = format_pace(target.fast_s_per_km).removesuffix("/km")
-    band = f"{fast}-{format_pace(target.slow_s_per_km)}"
+    decimals = _decimals(target.fast_s_per_km, target.slow_s_per_km)
+    fast = format_pace(target.fast_s_per_km, "km", decimals).removesuffix("/km")
+    band = f"{fast}-{format_pace(target.slow_s_per_km, 'km', decimals)}"
     # An absolute target's label repeats the pace as written; a label such as "T" or
     # "MP+45s" shows where the pace came from.
     label = target.label
-    if label and not label[0].isdigit():
+    if label and _is_relative(label):
         return f"{band} ({label})"
     return band
+
+
+def _is_relative(label: str) -> bool:
+    """Tell whether a target label names one of the athlete's paces ("10k", "MP-5s")."""
+    head = re.match(r"[A-Za-z0-9-]+?(?=[+-]\d|$)", label.strip())
+    if head is None:
+        return False
+    try:
+        canonical_label(head.group())
+    except UnknownPaceLabelError:
+        return False
+    return True
 
 
 # JSON shapes
