@@ -70,6 +70,23 @@ def test_reference_pace_band_decodes() -> None:
     assert rep["custom_target_speed_high"] == pytest.approx(1000 / 174, abs=0.001)
 
 
+@pytest.mark.parametrize(
+    ("index", "fast_s_per_km", "slow_s_per_km"),
+    [(0, 358, 362), (1, 238, 242), (2, 174, 178), (5, 358, 362)],
+)
+def test_every_target_decodes(index: int, fast_s_per_km: float, slow_s_per_km: float) -> None:
+    _, steps = decode_workout_steps(encode_workout_fit(reference()))
+    step = steps[index]
+    assert step["target_type"] == "speed"
+    assert step["custom_target_speed_low"] == pytest.approx(1000 / slow_s_per_km, abs=0.001)
+    assert step["custom_target_speed_high"] == pytest.approx(1000 / fast_s_per_km, abs=0.001)
+
+
+def test_rest_has_no_target() -> None:
+    _, steps = decode_workout_steps(encode_workout_fit(reference()))
+    assert steps[3]["target_type"] == "open"
+
+
 def test_open_steps_decode() -> None:
     inner = Repeat(4, (Step(StepKind.ACTIVE, EndCondition.distance(400)),))
     outer = Repeat(3, (inner, Step(StepKind.RECOVERY, EndCondition.lap_button())))
