@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 from bot.activities.model import Activity
@@ -11,6 +12,17 @@ from bot.plan import PlannedSession
 
 # Below this score a run on the session's date is taken as some other run.
 MIN_MATCH_SCORE = 0.4
+# Reps found in a run are the session's reps only when their median speed is within
+# these shares of the target speed and their median distance or duration within
+# REP_SIZE_TOLERANCE of the prescribed one. A slow session is still the session, so
+# the speed floor leaves room for reps 25 % slower than the target.
+MIN_REP_SPEED_SHARE = 0.8
+MAX_REP_SPEED_SHARE = 1.25
+REP_SIZE_TOLERANCE = 0.5
+# Reps guessed from the speed stream must also number at least this share of the
+# prescribed reps. Laps from a watch that executed the workout show an early stop
+# as it is, so the count is checked only for reps found in the stream.
+MIN_STREAM_REP_SHARE = 1 / 3
 
 
 @dataclass
@@ -37,7 +49,46 @@ def match_score(session: PlannedSession, activity: Activity) -> tuple[float, Ses
     distance_fit = max(0.0, 1.0 - abs(1.0 - ratio))
     if analysis.method == "totals":
         return 0.5 * distance_fit, analysis
+    if rep_mismatch(analysis) is not None:
+        # The run's structure is not this session's, however well its steps line up.
+        return 0.2 * distance_fit, analysis
     return 0.8 * analysis.confidence + 0.2 * distance_fit, analysis
+
+
+def rep_mismatch(analysis: SessionAnalysis) -> str | None:
+    """Return why the measured reps cannot be the prescribed ones, or None when they can.
+
+    The reps must be near the prescribed pace and distance or duration, and reps
+    found in the speed stream near the prescribed count.
+    """
+    metrics = analysis.metrics
+    if metrics.reps_prescribed == 0:
+        return None
+    if not analysis.reps:
+        return "no reps found"
+    if analysis.method == "streams":
+        needed = MIN_STREAM_REP_SHARE * metrics.reps_prescribed
+        if len(analysis.reps) < needed:
+            return f"only {len(analysis.reps)} of {metrics.reps_prescribed} reps found"
+    shares = [
+        (r.target_fast_s_per_km + r.target_slow_s_per_km) / 2 / r.pace_s_per_km
+        for r in analysis.reps
+        if r.target_fast_s_per_km is not None and r.target_slow_s_per_km is not None
+    ]
+    if shares:
+        share = statistics.median(shares)
+        if not MIN_REP_SPEED_SHARE <= share <= MAX_REP_SPEED_SHARE:
+            return f"the reps run at {share:.0%} of the target speed"
+    errors: list[float] = []
+    for rep in analysis.reps:
+        step = analysis.steps[rep.step_index]
+        if step.planned_distance_m:
+            errors.append(abs(rep.distance_m - step.planned_distance_m) / step.planned_distance_m)
+        elif step.planned_duration_s:
+            errors.append(abs(rep.time_s - step.planned_duration_s) / step.planned_duration_s)
+    if errors and statistics.median(errors) > REP_SIZE_TOLERANCE:
+        return f"the reps are {statistics.median(errors):.0%} off the prescribed size"
+    return None
 
 
 def match_session(session: PlannedSession, candidates: list[Activity]) -> MatchResult:
@@ -52,6 +103,9 @@ def match_session(session: PlannedSession, candidates: list[Activity]) -> MatchR
             f"not done: {len(runs)} run(s) on {session.date}, best fit {score:.2f} "
             f"({best.key}) is below {MIN_MATCH_SCORE}"
         )
+        mismatch = rep_mismatch(analysis) if analysis.method != "totals" else None
+        if mismatch is not None:
+            reason = f"{reason}: {mismatch}"
         if needs_streams(analysis):
             return MatchResult(
                 None,

@@ -20,6 +20,16 @@ SMOOTH_HALF_WIDTH_S = 2
 MERGE_GAP_S = 4
 # With a target pace, work is anything faster than this share of the target speed.
 TARGET_SPEED_SHARE = 0.85
+# A stretch is a rep only when it is a real work bout: its mean speed is at least
+# this share of the target speed (a rep 25 % slower than the target still counts) and
+# at least this many times the speed of the running around it. A steady easy run
+# wobbles by well under 10 %, and even a jogged recovery is 25 % slower than a rep.
+MIN_REP_SPEED_SHARE = 0.8
+MIN_WORK_CONTRAST = 1.15
+# The running around a stretch: this many seconds each side, leaving out the
+# seconds next to its edges, where the runner speeds up or slows down.
+CONTEXT_S = 30
+EDGE_S = 5
 
 
 @dataclass
@@ -182,6 +192,27 @@ def find_segments(
     return [s for s in merged if s[1] - s[0] >= min_length_s]
 
 
+def is_work_bout(series: Series, segment: tuple[int, int], rep: Step, edge_s: int) -> bool:
+    """Return True when the stretch is faster than its surroundings and near the target.
+
+    `edge_s` is how many seconds next to each edge are left out of the surroundings.
+    """
+    start, end = segment
+    if end <= start:
+        return False
+    work_speed = (series.distance_m[end] - series.distance_m[start]) / (end - start)
+    if rep.target is not None:
+        if work_speed < MIN_REP_SPEED_SHARE * 1000.0 / rep.target.mid_s_per_km:
+            return False
+    before = series.speed_mps[max(0, start - edge_s - CONTEXT_S) : max(0, start - edge_s)]
+    after = series.speed_mps[end + edge_s : end + edge_s + CONTEXT_S]
+    around = before + after
+    if not around:
+        # The stretch fills the whole run: nothing to compare it with.
+        return True
+    return work_speed >= MIN_WORK_CONTRAST * statistics.median(around)
+
+
 def refine_start(series: Series, segment: tuple[int, int]) -> float:
     """Return the second where the speed crosses halfway from the jog to the rep speed."""
     start, end = segment
@@ -260,6 +291,7 @@ def align_streams(
     half_width = round(0.03 * planned_s)
     if half_width > SMOOTH_HALF_WIDTH_S:
         speeds = smooth(speeds, half_width)
+    edge_s = max(EDGE_S, half_width)
     gap = max(MERGE_GAP_S, 0.05 * planned_s)
     if rep.end.kind is EndKind.DISTANCE:
         assert rep.end.value is not None
@@ -280,7 +312,7 @@ def align_streams(
     candidates: list[tuple[int, int]] = []
     for threshold in work_thresholds(series, rep):
         segments = find_segments(speeds, threshold, max(15.0, 0.5 * planned_s), gap)
-        fitting = [s for s in segments if fit(s) < 1.0]
+        fitting = [s for s in segments if fit(s) < 1.0 and is_work_bout(series, s, rep, edge_s)]
         if len(fitting) > len(candidates):
             candidates = fitting
         if len(candidates) >= wanted:
@@ -344,7 +376,8 @@ def _timed_grid(
 
     A watch executing such a workout keeps to its timing, so the reps sit on a fixed
     grid; the grid start with the largest speed gap between reps and recoveries wins.
-    Returns None unless every rep and recovery has a time end condition.
+    Returns None unless every rep and recovery has a time end condition and the best
+    grid's reps are clearly faster than its recoveries.
     """
     ends = [flat[i].step.end for i in rep_indices + recovery_indices]
     if any(end.kind is not EndKind.TIME or end.value is None for end in ends):
@@ -362,7 +395,7 @@ def _timed_grid(
         lo, hi = int(start), min(series.end_s, int(start + length))
         return (prefix[hi + 1] - prefix[lo]) / max(1, hi + 1 - lo)
 
-    best_start, best_gap = 0, -float("inf")
+    best_start, best_gap, best_work, best_rest = 0, -float("inf"), 0.0, 0.0
     for start in range(0, int(series.end_s - total) + 1):
         cursor = float(start)
         work = rest = 0.0
@@ -374,7 +407,10 @@ def _timed_grid(
                 cursor += rest_s[number]
         gap = work / len(work_s) - (rest / len(rest_s) if rest_s else 0.0)
         if gap > best_gap:
-            best_start, best_gap = start, gap
+            best_start, best_gap, best_work, best_rest = start, gap, work, rest
+    # A run without work bouts, such as a steady easy run, has no grid to find.
+    if rest_s and best_work / len(work_s) < MIN_WORK_CONTRAST * best_rest / len(rest_s):
+        return None
     spans = []
     cursor = float(best_start)
     for number, length in enumerate(work_s):
