@@ -201,9 +201,9 @@ def is_work_bout(series: Series, segment: tuple[int, int], rep: Step, edge_s: in
     if end <= start:
         return False
     work_speed = (series.distance_m[end] - series.distance_m[start]) / (end - start)
-    if rep.target is not None:
-        if work_speed < MIN_REP_SPEED_SHARE * 1000.0 / rep.target.mid_s_per_km:
-            return False
+    target = rep.target
+    if target is not None and work_speed < MIN_REP_SPEED_SHARE * 1000.0 / target.mid_s_per_km:
+        return False
     before = series.speed_mps[max(0, start - edge_s - CONTEXT_S) : max(0, start - edge_s)]
     after = series.speed_mps[end + edge_s : end + edge_s + CONTEXT_S]
     around = before + after
