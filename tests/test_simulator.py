@@ -22,6 +22,8 @@ BOUNDS = TuningBounds(
     min_reps=10, max_reps=18, max_pace_change_s_per_km=2.0, min_recovery_s=45, max_recovery_s=90
 )
 SEEDS = range(1, 6)
+# Seed 6 holds one session longer at 1 % under capability than seeds 1-5.
+SETTLE_SEEDS = range(1, 11)
 
 
 def block(capability: float, trend: float, seed: int, adapt: bool = True):  # type: ignore[no-untyped-def]
@@ -57,20 +59,22 @@ def test_runner_streams_at_one_hertz() -> None:
     assert len(activity.laps) == 33
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_block_converges_to_capability(seed: int) -> None:
-    result = block(PRESCRIBED * 0.98, -0.1, seed)
-    gaps = result.gaps_pct()
-    assert min(abs(g) for g in gaps[:4]) <= 1.0, gaps
-    assert max(gaps) <= 2.0, gaps
+# Sessions run before every prescription must be within 1 % of capability.
+SETTLE_SESSIONS = 4
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_block_within_one_pct_stays(seed: int) -> None:
+@pytest.mark.parametrize("seed", SETTLE_SEEDS)
+def test_block_settles_within_one_pct(seed: int) -> None:
     gaps = block(PRESCRIBED * 0.98, -0.1, seed).gaps_pct()
-    first = next(k for k, g in enumerate(gaps) if abs(g) <= 1.0)
-    assert first <= 3
-    assert all(g <= 2.0 for g in gaps[first:])
+    settled = gaps[SETTLE_SESSIONS:]
+    assert settled, gaps
+    assert all(abs(g) <= 1.0 for g in settled), gaps
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_block_never_two_pct_fast(seed: int) -> None:
+    gaps = block(PRESCRIBED * 0.98, -0.1, seed).gaps_pct()
+    assert max(gaps) <= 2.0, gaps
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -15,6 +15,9 @@ Rules, in order:
   variation small) progresses: faster by the bound's maximum step, by half of it
   when the last reps faded a little, the average was a little slow or the session
   before was missed or far off, or one more rep once the pace is at its bound.
+- A nearly clean session (every rep done, fade and variation small, the average at
+  most 0.8 % slow, but fewer reps in the band) progresses by half a step. Holding
+  there would leave a runner who is 1 % under capability at that pace for good.
 - Anything else holds.
 
 A missed or slow session never leads to a faster prescription.
@@ -50,6 +53,7 @@ MIN_CONFIDENCE = 0.5
 # Signals, in percent.
 MUCH_SLOWER_PCT = 2.0
 SLOWER_PCT = 1.0
+NEARLY_CLEAN_SLOWER_PCT = 0.8
 COMPLETION_EASE = 0.8
 FADE_EASE_PCT = 3.0
 FADE_SMALL_PCT = 1.0
@@ -202,24 +206,27 @@ def _judge(
             eased = replace(eased, recovery_s=eased.recovery_s + RECOVERY_STEP_S)
         return _build("ease", next_session, eased, bounds, result)
 
+    steady = completion >= 1.0 and fade <= FADE_PROGRESS_PCT and cv <= CV_PROGRESS_PCT
     clean = (
-        completion >= 1.0
+        steady
         and (in_band_share >= IN_BAND_PROGRESS or deviation < 0)
         and deviation <= SLOWER_PCT / 2
-        and fade <= FADE_PROGRESS_PCT
-        and cv <= CV_PROGRESS_PCT
     )
-    if not clean:
+    nearly_clean = steady and deviation <= NEARLY_CLEAN_SLOWER_PCT
+    if not (clean or nearly_clean):
         return _build("hold", next_session, current, bounds, result)
 
     step = bounds.max_pace_change_s_per_km
-    if fade > FADE_SMALL_PCT or deviation > SLOWER_PCT / 3 or cautious:
+    if not clean or fade > FADE_SMALL_PCT or deviation > SLOWER_PCT / 3 or cautious:
         step /= 2
     fastest = bounds.fastest_pace_s_per_km
     room = current.fast_s_per_km - fastest if fastest is not None else step
     if room > 0.05:
         faster = _shift(current, -min(step, room))
         return _build("progress", next_session, faster, bounds, result)
+    if not clean:
+        # Extra volume only after a session that met the pace.
+        return _build("hold", next_session, current, bounds, f"{result}, at the fastest bound")
     if bounds.max_reps is None or current.reps < bounds.max_reps:
         return _build(
             "progress", next_session, replace(current, reps=current.reps + 1), bounds, result
