@@ -138,6 +138,107 @@ def test_unindented_body_stops_before_cooldown() -> None:
     assert len(workout.steps[0].steps) == 2
 
 
+TRIAL = """\
+- 2mi @ E
+- 6 lots of:
+- 400m @ 3:20/km
+- 200m @ E
+- 1mi @ E
+"""
+
+
+def test_unindented_easy_step_closes_body() -> None:
+    workout = parse_workout(TRIAL, paces=ATHLETE)
+    assert workout.steps[1] == reps(
+        6,
+        Step(StepKind.ACTIVE, EndCondition.distance(400), band(200)),
+        Step(StepKind.RECOVERY, EndCondition.distance(200), band(253.5)),
+    )
+
+
+def test_unindented_easy_step_cooldown_outside() -> None:
+    workout = parse_workout(TRIAL, paces=ATHLETE)
+    assert workout.steps[2] == Step(StepKind.COOLDOWN, EndCondition.distance(1609.344), band(253.5))
+
+
+def test_unindented_easy_step_distance() -> None:
+    workout = parse_workout(TRIAL, paces=ATHLETE)
+    assert workout.distance_m() == pytest.approx(2 * 1609.344 + 6 * 600 + 1609.344)
+
+
+def test_unindented_slower_than_marathon_pace() -> None:
+    text = "5min easy\n6x:\n400m @ 3:20/km\n200m @ 4:00/km\n5min @ 5:00/km"
+    workout = parse_workout(text, paces=ATHLETE)
+    assert workout.steps[1] == reps(
+        6,
+        Step(StepKind.ACTIVE, EndCondition.distance(400), band(200)),
+        Step(StepKind.RECOVERY, EndCondition.distance(200), band(240)),
+    )
+
+
+def test_unindented_margin_without_paces() -> None:
+    text = "6x:\n400m @ 3:20/km\n200m @ 4:40/km\n1km @ 3:30/km\n2min rest"
+    workout = parse_workout(text, tolerance_s_per_km=0)
+    assert workout.steps[0] == reps(
+        6,
+        Step(StepKind.ACTIVE, EndCondition.distance(400), band(200, 0)),
+        Step(StepKind.RECOVERY, EndCondition.distance(200), band(280, 0)),
+    )
+
+
+def test_unindented_kind_word_kept() -> None:
+    text = "6x:\n400m @ 3:20/km\n200m @ E active\n1min rest"
+    workout = parse_workout(text, paces=ATHLETE)
+    assert isinstance(workout.steps[0], Repeat)
+    assert len(workout.steps[0].steps) == 3
+
+
+def test_unindented_body_ambiguous() -> None:
+    text = "- 5min easy\n- 6 lots of:\n- 400m @ 3:20/km\n- 400m @ 3:30/km\n"
+    with pytest.raises(WorkoutTextError) as caught:
+        parse_workout(text)
+    assert str(caught.value) == (
+        "line 2, column 3: the body of repeat '6 lots of:' is ambiguous: no rest or "
+        "recovery step ends it, so every step after it would repeat; indent the steps to "
+        "repeat under it, for example '6 lots of:' followed by '  400m @ 3:20/km' and "
+        "'  400m @ 3:30/km' on the next lines, or write 6x(400m @ 3:20/km, 400m @ 3:30/km)"
+    )
+
+
+def test_unindented_single_step_to_end() -> None:
+    workout = parse_workout("5min easy\n6x:\n400m @ 3:20/km")
+    assert workout.steps[1] == Repeat(
+        6, (Step(StepKind.ACTIVE, EndCondition.distance(400), band(200)),)
+    )
+
+
+def test_unindented_pairs_end_at_first_rest() -> None:
+    workout = parse_workout("6 lots of:\n400m\n90s rest\n400m\n2min rest")
+    assert workout.steps == (
+        reps(
+            6,
+            Step(StepKind.ACTIVE, EndCondition.distance(400)),
+            Step(StepKind.REST, EndCondition.time(90)),
+        ),
+        Step(StepKind.RECOVERY, EndCondition.distance(400)),
+        Step(StepKind.REST, EndCondition.time(120)),
+    )
+
+
+def test_indented_pairs_repeat_together() -> None:
+    text = "6 lots of:\n  400m\n  90s rest\n  400m\n  2min rest"
+    workout = parse_workout(text)
+    assert workout.steps[0] == Repeat(
+        6,
+        (
+            Step(StepKind.ACTIVE, EndCondition.distance(400)),
+            Step(StepKind.REST, EndCondition.time(90)),
+            Step(StepKind.RECOVERY, EndCondition.distance(400)),
+            Step(StepKind.REST, EndCondition.time(120)),
+        ),
+    )
+
+
 # --- the compact form -----------------------------------------------------------------------
 
 
@@ -297,6 +398,11 @@ def test_fast_single_step_active() -> None:
         ("10k+2%", None, 204.6, 208.6),
         ("MP-5s", None, 214.7, 218.7),
         ("T+3s/km", None, 211.6, 215.6),
+        ("MP+30s", None, 249.7, 253.7),
+        ("MP+30s/km", None, 249.7, 253.7),
+        ("MP+30s/mi", None, 238.3, 242.3),
+        ("MP-10s/mile", None, 213.5, 217.5),
+        ("E+20sec/mi", None, 263.9, 267.9),
     ],
 )
 def test_pace_targets(expr: str, rep_m: float | None, fast: float, slow: float) -> None:

@@ -21,8 +21,11 @@ Repeat bodies:
 - "Nx(...)" repeats what the brackets contain.
 - A header whose following lines are indented deeper repeats those lines.
 - A header whose body is not indented repeats the following steps through the first
-  rest or recovery step, stopping before a warm-up or cool-down step. Without any
-  rest or recovery step it repeats everything up to the end of its level.
+  rest or recovery step, stopping before a warm-up or cool-down step. A step at an
+  easy pace without a kind word ("200m @ E") that follows a faster step counts as
+  that recovery. A body of several steps that nothing ends is an error, because it
+  would run to the end of its level and the runner may mean fewer steps: indentation
+  or brackets say which steps repeat.
 - "Nx<step>" ("15x400m @ 70s") repeats that step, together with the rest or recovery
   step that directly follows it ("/ 60s jog", ", 60s rest").
 - The first step of a repeat body is active even without a target ("6x20s / 40s jog").
@@ -40,8 +43,9 @@ Values: a step ends after a duration ("5min", "90s", "1:30", "1h"), a distance
 press ("lap", "until lap"). A target follows "@": a pace ("4:00/km", "4'00''/km",
 "6:26/mi", "2:55.5/km"), a range ("2:55-2:57/km"), a lap time for a distance step
 ("70s", "1:10", "70-71s"), or a label of the athlete's paces with an optional offset
-("10k", "MP-5s", "10k+2%", "T+3s/km"). A "+" separates steps only after a space, so
-offsets are written without one. Paces must lie between 1:30/km and 20:00/km.
+("10k", "MP-5s", "10k+2%", "T+3s/km", "MP+30s/mi"); an offset without a unit is
+seconds per km. A "+" separates steps only after a space, so offsets are written
+without one. Paces must lie between 1:30/km and 20:00/km.
 
 render_workout writes the compact form with every kind spelled out and every pace
 as an absolute range, so that parse_workout(render_workout(w)) == w for paces on the
@@ -109,6 +113,8 @@ _HEADER = re.compile(
     re.IGNORECASE,
 )
 _INLINE = re.compile(r"^(?P<count>[0-9]+)\s*[x×]\s*(?P<step>[^\s:(].*)$", re.IGNORECASE)
+# A target written as easy pace: "E", "e", "E+15s".
+_EASY_LABEL = re.compile(r"^e(?:[+-]|$)", re.IGNORECASE)
 _UNIT_AFTER_SLASH = re.compile(r"\s*(?:km|mi|mile)\b", re.IGNORECASE)
 _WORDS = re.compile(r"@|[^\s@]+")
 _BULLETS = "-*•"
@@ -390,7 +396,7 @@ class _Parser:
         ):
             body = self._parse_level(closing=None, indent_floor=token.indent, repeat_body=True)
         else:
-            body = self._parse_unindented_body(indent_floor)
+            body = self._parse_unindented_body(token, indent_floor)
         self.nesting -= 1
         if not body:
             raise self._error(
@@ -401,17 +407,59 @@ class _Parser:
             )
         return self._checked_repeat(token, count, body)
 
-    def _parse_unindented_body(self, indent_floor: int | None) -> list[Block]:
+    def _parse_unindented_body(self, header: _Item, indent_floor: int | None) -> list[Block]:
+        """Read the steps after a header whose body is not indented.
+
+        The body ends after its first rest or recovery step, where an easy-paced step
+        that follows a faster one counts as the recovery. It also ends before a warm-up
+        or cool-down. A body of several steps that nothing ends is rejected, because
+        the runner may mean to repeat only some of them.
+        """
         body: list[Block] = []
+        texts: list[str] = []
         while not self._at_level_end(indent_floor):
             upcoming = self._peek_step(opens_repeat=not body)
             if upcoming is not None and upcoming.kind in (StepKind.WARMUP, StepKind.COOLDOWN):
-                break
+                return body
+            token = self.tokens[self.position]
+            texts.append(token.text if isinstance(token, _Item) else "")
             block = self._parse_block(indent_floor, opens_repeat=not body)
+            if isinstance(block, Step) and self._closes_body(block, texts[-1], body):
+                body.append(replace(block, kind=StepKind.RECOVERY))
+                return body
             body.append(block)
             if isinstance(block, Step) and block.kind in (StepKind.REST, StepKind.RECOVERY):
-                break
+                return body
+        if len(body) > 1:
+            raise self._error(header, 0, _ambiguous_body_message(header.text, texts))
         return body
+
+    def _closes_body(self, step: Step, text: str, body: list[Block]) -> bool:
+        """Return whether `step`, written as `text` without a kind word, is a recovery.
+
+        It must follow an active step that is faster or has no target, and be easy:
+        labelled E, slower than marathon pace when the athlete's paces have one, or
+        else at least EASY_MARGIN_S_PER_KM slower than that active step.
+        """
+        if not body or step.kind is not StepKind.ACTIVE or step.target is None:
+            return False
+        if any(word.lower() in _KIND_WORDS for word in text.split()):
+            return False
+        previous = body[-1]
+        if not isinstance(previous, Step) or previous.kind is not StepKind.ACTIVE:
+            return False
+        pace = step.target.mid_s_per_km
+        faster = previous.target.mid_s_per_km if previous.target is not None else None
+        if faster is not None and faster >= pace:
+            return False
+        if _EASY_LABEL.match(step.target.label or ""):
+            return True
+        if self.paces is not None:
+            try:
+                return pace > self.paces.pace_s_per_km("MP")
+            except UnknownPaceLabelError:
+                pass
+        return faster is not None and pace >= faster + EASY_MARGIN_S_PER_KM
 
     def _parse_inline(
         self, token: _Item, inline: re.Match[str], indent_floor: int | None
@@ -616,6 +664,18 @@ class _Parser:
         return WorkoutTextError(
             message, line=token.line, column=token.column + offset, text=token.source
         )
+
+
+def _ambiguous_body_message(header: str, texts: list[str]) -> str:
+    count = _HEADER.match(header)
+    digits = (count["count"] or count["repeat"]) if count else "6"
+    first, second = texts[0], texts[1]
+    return (
+        f"the body of repeat '{header}' is ambiguous: no rest or recovery step ends it, "
+        f"so every step after it would repeat; indent the steps to repeat under it, for "
+        f"example '{header}' followed by '  {first}' and '  {second}' on the next lines, "
+        f"or write {digits}x({first}, {second})"
+    )
 
 
 def _steps_of(blocks: list[Block] | tuple[Block, ...]) -> list[Step]:

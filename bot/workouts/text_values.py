@@ -49,7 +49,11 @@ _LAP_TIME = re.compile(
     rf"^({_MINUTES_SECONDS}|{_NUMBER}s?)(?:-({_MINUTES_SECONDS}|{_NUMBER}s))?$", re.IGNORECASE
 )
 _LABELS = "half-marathon|halfmarathon|marathon|half|10k|5k|hm|mp|e|m|t|i|r"
-_RELATIVE = re.compile(rf"^({_LABELS})(?:([+-])({_NUMBER})(s|s/km|sec|%))?$", re.IGNORECASE)
+# An offset is seconds per km ("MP+30s", "MP+30s/km"), seconds per mile ("MP+30s/mi")
+# or a percentage of the pace ("10k+2%").
+_RELATIVE = re.compile(
+    rf"^({_LABELS})(?:([+-])({_NUMBER})(?:(?:s|sec)(?:/(km|mi|mile))?|(%)))?$", re.IGNORECASE
+)
 
 
 class ValueTextError(Exception):
@@ -161,9 +165,14 @@ def _relative_band(
     except UnknownPaceLabelError as error:
         raise ValueTextError(str(error)) from None
     if match[2] is not None:
-        amount = float(Decimal(match[3]))
+        amount = Decimal(match[3])
+        if match[4] is not None and match[4].lower() != "km":
+            amount = amount * 1000 / Decimal(repr(METRES_PER_MILE))
         sign = 1.0 if match[2] == "+" else -1.0
-        pace = pace * (1.0 + sign * amount / 100.0) if match[4] == "%" else pace + sign * amount
+        if match[5] == "%":
+            pace = pace * (1.0 + sign * float(amount) / 100.0)
+        else:
+            pace = pace + sign * float(amount)
     return pace - tolerance_s_per_km, pace + tolerance_s_per_km
 
 
