@@ -24,7 +24,9 @@ import pytest
 
 from bot.activities.model import Activity
 from bot.activities.tokens import StravaTokens, save_tokens
+from bot.coach.prescription import read_prescription
 from bot.config.settings import Settings
+from bot.garmin.workout_json import garmin_workout_json, parse_marker
 from bot.notify.deliver import Notifier
 from bot.plan import PlannedSession, build_plan, load_stored_prescriptions
 from bot.service.calendar_watch import CalendarWatch
@@ -33,6 +35,7 @@ from bot.service.cycle import Cycle
 from bot.service.service import Service
 from bot.simulator import SimulatedRunner
 from bot.store import jobs
+from bot.store.analyses import StoredAnalysis, list_analyses, load_tuned
 from bot.store.db import Store
 from tests.conftest import REPO_ROOT
 from tests.fakes.garmin_server import GarminFake, write_fake_tokens
@@ -191,11 +194,14 @@ def test_three_week_block(
     runner = SimulatedRunner(capability_s_per_km=174.0, seed=7)
     ran: list[PlannedSession] = []
     wrong_on_garmin: list[date] = []
+    # The last workout seen on Garmin Connect for each session id.
+    pushed: dict[str, dict[str, Any]] = {}
 
     for offset in range(DAYS):
         day = FIRST_DAY + timedelta(days=offset)
         clock.set(at(day, 4, 30))
         service.push_job()
+        pushed.update(_scheduled_workouts(garmin))
         plan = build_plan(calendar, load_stored_prescriptions(store))
         todays = [s for s in plan if s.date == day]
         if len(garmin.schedules_on(day)) != len(todays):
@@ -218,18 +224,24 @@ def test_three_week_block(
         for hour, minute in ((9, 0), (21, 30)):
             clock.set(at(day, hour, minute))
             service.sync_job()
+            # A sync that tunes a prescription pushes again at once.
+            pushed.update(_scheduled_workouts(garmin))
         clock.set(at(day, 23, 0))
         service.sync_job()  # outside waking hours: skipped
 
     # One real scheduler run on the last day proves the wiring, and sends nothing again.
     clock.set(at(FIRST_DAY + timedelta(days=DAYS - 1), 23, 30))
     assert service.serve(install_signals=False, run_for_s=2.0) == 0
+    pushed.update(_scheduled_workouts(garmin))
 
     counts = Counter(sink.titles)
     mornings = [t for t in counts if t.startswith("peakbot morning:")]
     post_runs = [t for t in counts if not t.startswith("peakbot morning:")]
-    analysed = {a.session_id for a in _analyses(store)}
+    stored = _analyses(store)
+    analysed = {a.session_id for a in stored}
     errors = [r for r in jobs.list_job_runs(store) if r.result == "error"]
+    tuned = load_tuned(store)
+    plan = build_plan(calendar, load_stored_prescriptions(store))
     store.close()
 
     assert wrong_on_garmin == []
@@ -238,22 +250,69 @@ def test_three_week_block(
     assert len(post_runs) == len(ran)
     assert max(counts.values()) == 1
     assert analysed == {s.id for s in ran}
-    assert _speed_sharpen_tuned(store_path=settings.database)
+
+    last_day = FIRST_DAY + timedelta(days=DAYS - 1)
+    horizon_end = last_day + timedelta(days=settings.push_horizon_days - 1)
+    by_id = {s.id: s for s in plan}
+    checked = reached = 0
+    for record in stored:
+        session = by_id[record.session_id]
+        if read_prescription(session.calendar_workout) is None or not session.bounds.tune:
+            continue
+        following = [
+            s for s in plan if s.workout_key == session.workout_key and s.date > session.date
+        ]
+        if not following:
+            continue
+        next_session = following[0]
+        checked += 1
+        assert record.decision is not None, record.session_id
+        assert record.decision["session_id"] == next_session.id, record.session_id
+        assert next_session.id in tuned, record.session_id
+        assert tuned[next_session.id].text == record.decision["text"], record.session_id
+        assert next_session.tuned is not None, next_session.id
+        assert next_session.text == record.decision["text"], next_session.id
+        if next_session.date > horizon_end:
+            continue
+        reached += 1
+        assert next_session.id in pushed, next_session.id
+        on_garmin = _main_set(pushed[next_session.id])
+        assert on_garmin == _main_set(garmin_workout_json(next_session)), next_session.id
+        numbers = read_prescription(next_session.workout)
+        assert numbers is not None
+        assert on_garmin[0] == numbers.reps, next_session.id
+    assert checked >= 2
+    assert reached >= 2
     secrets = ["client-secret", garmin.access_token, *strava.access_tokens]
     leaks = [s for s in secrets for text in sink.titles + sink.bodies if s in text]
     assert leaks == []
 
 
-def _analyses(store: Store) -> list[Any]:
-    from bot.store.analyses import list_analyses
-
+def _analyses(store: Store) -> list[StoredAnalysis]:
     return [a for a in list_analyses(store) if a.analysis is not None]
 
 
-def _speed_sharpen_tuned(store_path: Path) -> bool:
-    store = Store(store_path)
-    try:
-        notes = jobs.tuning_notes_since(store, None)
-    finally:
-        store.close()
-    return any(n.session_id.startswith("speed-sharpen") and n.reason for n in notes)
+def _scheduled_workouts(garmin: GarminFake) -> dict[str, dict[str, Any]]:
+    """Return each scheduled peakbot workout on the fake Garmin Connect by session id."""
+    found: dict[str, dict[str, Any]] = {}
+    with garmin.lock:
+        for schedule in garmin.schedules.values():
+            workout = garmin.workouts.get(schedule["workoutId"])
+            marker = parse_marker(workout.get("description")) if workout else None
+            if workout is not None and marker is not None:
+                found[marker.session_id] = json.loads(json.dumps(workout))
+    return found
+
+
+def _main_set(payload: dict[str, Any]) -> tuple[int, float | None, float | None]:
+    """Return the iterations and the rep's speed targets (m/s) of the largest repeat group."""
+    groups = [
+        step
+        for segment in payload["workoutSegments"]
+        for step in segment["workoutSteps"]
+        if step.get("type") == "RepeatGroupDTO"
+    ]
+    assert groups, payload.get("workoutName")
+    main = max(groups, key=lambda group: group["numberOfIterations"])
+    rep = next(step for step in main["workoutSteps"] if step.get("targetValueOne") is not None)
+    return main["numberOfIterations"], rep["targetValueOne"], rep["targetValueTwo"]
