@@ -8,11 +8,13 @@ venv:
 	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 
-# Install peakbot and run one offline cycle on the example calendar. --today picks the
-# date of the example activity's session (examples/activities), a Speed Sharpen day.
+# Install peakbot and run one offline cycle on the example calendar. The runs come
+# from examples/activities (read, never changed), and --today picks the date of the
+# example activity's session, a Speed Sharpen day.
 try: venv
 	$(PY) -m pip install --quiet -e .
-	$(VENV)/bin/peakbot --config config/calendar.yaml run --once --today 2023-03-28
+	PEAKBOT_ACTIVITY_DIR=examples/activities \
+		$(VENV)/bin/peakbot --config config/calendar.yaml run --once --today 2023-03-28
 
 # Install peakbot with its test extras, run the linters and type checks, then the tests.
 check: venv

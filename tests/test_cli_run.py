@@ -17,16 +17,18 @@ from bot.cli.main import cli
 from tests.conftest import REPO_ROOT
 
 SESSION_DAY = "2023-03-28"
+EXAMPLE_ACTIVITIES = REPO_ROOT / "examples" / "activities"
 
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh folder with the example calendar and no .env, as on a new clone."""
+    """A fresh folder with the example calendar and no .env, set up as `make try` does."""
     shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith(("PEAKBOT_", "GARMIN_", "STRAVA_")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("PEAKBOT_ACTIVITY_DIR", str(EXAMPLE_ACTIVITIES))
     yield tmp_path
 
 
@@ -36,6 +38,7 @@ def invoke(*args: str) -> Result:
 
 def test_first_run_subprocess(workdir: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PEAKBOT_", "STRAVA_"))}
+    env["PEAKBOT_ACTIVITY_DIR"] = str(EXAMPLE_ACTIVITIES)
     done = subprocess.run(
         [
             sys.executable,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,93 @@ COMMANDS = {
 }
 
 
+class ZoneFormatter(logging.Formatter):
+    """Log formatter that writes each time as ISO 8601 with its UTC offset.
+
+    Times are in `timezone` once the service knows the athlete's (set_log_timezone),
+    and in the machine's local time before that.
+    """
+
+    timezone: tzinfo | None = None
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, self.timezone)
+        if self.timezone is None:
+            moment = moment.astimezone()
+        return moment.isoformat(timespec="milliseconds")
+
+
+def set_log_timezone(timezone: tzinfo) -> None:
+    """Write the times of every later log line in `timezone`."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, ZoneFormatter):
+            handler.formatter.timezone = timezone
+
+
+def configure_logging(verbose: int) -> None:
+    """Log to standard error at WARNING, INFO (-v) or DEBUG (-vv).
+
+    APScheduler logs every job it adds or runs at INFO, so its logger stays at
+    WARNING unless -vv asks for debug output.
+    """
+    root = logging.getLogger()
+    # Like logging.basicConfig: handlers set up by the embedding program stay as they are.
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(ZoneFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING - 10 * min(verbose, 2))
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
+CONFIG_HELP = "Calendar file (YAML). Default: $PEAKBOT_CONFIG, then config/calendar.yaml."
+ENV_FILE_HELP = "File of settings and secrets, read before the environment."
+
+
+def _override_context(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Replace the group's context when --config or --env-file follows the subcommand."""
+    if value is None:
+        return
+    app = ctx.find_object(AppContext)
+    if app is None:
+        return
+    ctx.obj = (
+        app.with_config(value) if param.name == "config_override" else app.with_env_file(value)
+    )
+
+
+def add_shared_options(command: click.Command) -> None:
+    """Give a subcommand (and its own subcommands) --config and --env-file.
+
+    They override the options given before the subcommand, so both
+    `peakbot --config cal.yaml plan` and `peakbot plan --config cal.yaml` work.
+    """
+    names = {param.name for param in command.params}
+    if "config_override" not in names:
+        command.params.append(
+            click.Option(
+                ["--config", "config_override"],
+                type=click.Path(path_type=Path, dir_okay=False),
+                expose_value=False,
+                callback=_override_context,
+                help=CONFIG_HELP,
+            )
+        )
+    if "env_file_override" not in names:
+        command.params.append(
+            click.Option(
+                ["--env-file", "env_file_override"],
+                type=click.Path(path_type=Path, dir_okay=False),
+                expose_value=False,
+                callback=_override_context,
+                help=f"{ENV_FILE_HELP} Default: .env",
+            )
+        )
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            add_shared_options(subcommand)
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -43,6 +131,7 @@ class LazyGroup(click.Group):
         module_name, attribute = target.split(":")
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
+        add_shared_options(command)
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -58,24 +147,21 @@ class LazyGroup(click.Group):
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Calendar file (YAML). Default: $PEAKBOT_CONFIG, then config/calendar.yaml.",
+    help=CONFIG_HELP,
 )
 @click.option(
     "--env-file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=Path(".env"),
     show_default=True,
-    help="File of settings and secrets, read before the environment.",
+    help=ENV_FILE_HELP,
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 @click.version_option(package_name="peakbot")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, env_file: Path, verbose: int) -> None:
     """peakbot: a self-hosted training bot for the last weeks before a marathon."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(verbose)
     ctx.obj = AppContext.create(config_path=config_path, env_file=env_file)
 
 

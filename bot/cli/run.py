@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -20,12 +18,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Example activity shipped with the repository, copied into an empty activity folder
-# on the first offline `run --once` so the first try has a run to analyse.
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples" / "activities"
-
 
 def _open_cycle(app: AppContext, *, today: date | None) -> Cycle:
+    from bot.cli.main import set_log_timezone
     from bot.notify.deliver import Notifier
     from bot.service.calendar_watch import CalendarWatch
     from bot.service.clock import Clock, DayClock, SystemClock
@@ -33,44 +28,29 @@ def _open_cycle(app: AppContext, *, today: date | None) -> Cycle:
 
     calendar = CalendarWatch(app.config_path)
     timezone = calendar.load().athlete.timezone
+    set_log_timezone(timezone)
     clock: Clock = SystemClock() if today is None else DayClock(today, timezone)
     return Cycle(
         app.settings,
         app.store,
         calendar,
         clock=clock,
+        wall_clock=SystemClock(),
         notifier=Notifier(app.settings.apprise_urls),
         today=today,
     )
-
-
-def seed_example_activities(app: AppContext) -> list[Path]:
-    """Copy the shipped example activities into the default activity folder on first use.
-
-    Only when PEAKBOT_ACTIVITY_DIR is unset and <data dir>/activities does not exist yet,
-    so a folder the runner emptied on purpose stays empty.
-    """
-    settings = app.settings
-    folder = settings.activities_in
-    if settings.activity_dir is not None or folder.exists() or not EXAMPLES_DIR.is_dir():
-        return []
-    folder.mkdir(parents=True)
-    copied = []
-    for example in sorted(EXAMPLES_DIR.glob("*.fit")):
-        shutil.copy2(example, folder / example.name)
-        copied.append(folder / example.name)
-    return copied
 
 
 @click.command()
 @click.option("--once", is_flag=True, help="Run one cycle (push, summary, sync) and exit.")
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Local date to run the cycle for (YYYY-MM-DD), with --once. Default: today.",
+    metavar="DATE",
+    help="Local date to run the cycle for, with --once: YYYY-MM-DD, race-19d or today. "
+    "Default: today.",
 )
 @click.pass_obj
-def run(app: AppContext, once: bool, today: datetime | None) -> None:
+def run(app: AppContext, once: bool, today: str | None) -> None:
     """Run the service: push, sync, analyse, tune and send summaries on a schedule.
 
     With --once, run one cycle and exit: for cron and for a first try. With no
@@ -79,14 +59,12 @@ def run(app: AppContext, once: bool, today: datetime | None) -> None:
     """
     from bot.service.lock import ProcessLock
 
-    day = today.date() if today is not None else None
-    if day is not None and not once:
+    if today is not None and not once:
         raise UserInputError("--today works only with --once; the service runs on the clock")
+    day = app.resolve_date(today, "--today") if today is not None else None
 
     with ProcessLock(app.settings.data_dir):
         if once:
-            for path in seed_example_activities(app):
-                click.echo(f"Copied the example activity {path.name} into {path.parent}.", err=True)
             cycle = _open_cycle(app, today=day)
             outcomes = cycle.run_once()
             failed = [o for o in outcomes if o.result == "error"]
@@ -116,8 +94,8 @@ def run(app: AppContext, once: bool, today: datetime | None) -> None:
 @click.option(
     "--date",
     "on_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Local date of the summaries (YYYY-MM-DD). Default: today.",
+    metavar="DATE",
+    help="Local date of the summaries: YYYY-MM-DD, race-19d or today. Default: today.",
 )
 @click.option(
     "--kind",
@@ -130,17 +108,19 @@ def run(app: AppContext, once: bool, today: datetime | None) -> None:
     help="Send the summaries again to every PEAKBOT_APPRISE_URLS target (or print them).",
 )
 @click.pass_obj
-def summary(app: AppContext, on_date: datetime | None, kind: str | None, send: bool) -> None:
+def summary(app: AppContext, on_date: str | None, kind: str | None, send: bool) -> None:
     """Show the summaries stored for a date; with --send, deliver them again.
 
     A morning summary that was never composed for that date is composed now
-    (and stored and sent only with --send).
+    (and stored and sent only with --send). A post-run summary of a run too old to
+    send when it was analysed is stored unsent; --send sends it.
     """
     from bot.notify.deliver import flush_outbox
     from bot.notify.summary import render_morning
     from bot.store import jobs
 
-    cycle = _open_cycle(app, today=on_date.date() if on_date is not None else None)
+    day = app.resolve_date(on_date, "--date") if on_date is not None else None
+    cycle = _open_cycle(app, today=day)
     day = cycle.today()
     stored = jobs.list_summaries(app.store, local_date=day, kind=kind)
     if kind in (None, "morning") and not any(s.kind == "morning" for s in stored):
@@ -157,10 +137,12 @@ def summary(app: AppContext, on_date: datetime | None, kind: str | None, send: b
     if not send:
         for item in stored:
             late = " (sent late)" if item.late else ""
+            if not jobs.deliveries_for(app.store, item.id):
+                late += " (stored, not sent; --send sends it)"
             click.echo(f"--- {item.kind} {item.local_date}{late} ---\n{item.text}\n")
         return
 
-    now = cycle.clock.now()
+    now = cycle.wall_clock.now()
     for item in stored:
         for target in cycle.notifier.targets():
             if not jobs.add_delivery(app.store, item.id, target, now):
@@ -178,18 +160,18 @@ def summary(app: AppContext, on_date: datetime | None, kind: str | None, send: b
 @click.pass_obj
 def status(app: AppContext, as_json: bool) -> None:
     """Show each job's last and next run, the last error, token expiry and pushed sessions."""
+    from zoneinfo import ZoneInfo
+
     from bot.service.status import collect_status, format_status
 
-    today = date.today()
+    timezone = ZoneInfo("UTC")
     try:
-        from bot.config.load import load_calendar
-        from bot.service.clock import SystemClock
-
-        timezone = load_calendar(app.config_path).athlete.timezone
-        today = SystemClock().now().astimezone(timezone).date()
-    except UserInputError:
-        pass  # the status is still useful with the machine's date
-    result = collect_status(app.settings, app.store, today=today)
+        timezone = app.calendar.athlete.timezone
+    except UserInputError as error:
+        # The status is still useful in UTC; it says why.
+        log.warning("times in UTC: %s", error)
+    today = datetime.now(timezone).date()
+    result = collect_status(app.settings, app.store, today=today, timezone=timezone)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:

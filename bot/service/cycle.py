@@ -51,8 +51,9 @@ SYNC = "sync"
 MORNING_JOB = "morning-summary"
 CALENDAR = "calendar"
 
-# A run older than this many days still gets analysed and tuned, but no post-run
-# message: the first sync of a long Strava history must not send dozens of them.
+# A run older than this many days still gets analysed, tuned and a stored post-run
+# summary, but the summary is not sent: the first sync of a long Strava history must
+# not send dozens of messages. `peakbot summary --date D --send` sends one on request.
 POST_RUN_MAX_AGE_DAYS = 2
 # A job's detail starting with this records the run as skipped.
 SKIPPED = "skipped: "
@@ -110,6 +111,7 @@ class Cycle:
         clock: Clock,
         notifier: Notifier,
         today: date | None = None,
+        wall_clock: Clock | None = None,
         open_destination: Callable[[Settings, Store], WorkoutDestination] | None = None,
         open_source: Callable[[Settings, Store], ActivitySource] | None = None,
     ) -> None:
@@ -117,8 +119,13 @@ class Cycle:
         self.store = store
         self.calendar = calendar
         self.clock = clock
+        # Job runs are recorded at the real time even when `clock` pins another date.
+        self.wall_clock = wall_clock or clock
         self.notifier = notifier
         self._today = today
+        # Lines about the last sync's analyses that the job's detail adds, such as a
+        # post-run summary stored but not sent.
+        self.analysis_notes: list[str] = []
         self._open_destination = open_destination
         self._open_source = open_source
         # Held by every job, so no two jobs run at once.
@@ -147,26 +154,32 @@ class Cycle:
         Errors are logged and recorded, not raised, so one failing job never stops the others.
         """
         with self.lock:
-            run_id = jobs.start_job_run(self.store, name, self.clock.now())
+            run_id = jobs.start_job_run(self.store, name, self.wall_clock.now())
             log.info("job %s started (run %d)", name, run_id)
             try:
                 detail = work()
             except PeakbotError as error:
-                outcome = JobOutcome(name, "error", error=f"{type(error).__name__}: {error}")
+                outcome = JobOutcome(name, "error", error=error_text(error))
                 log.error("job %s failed (run %d): %s", name, run_id, error)
             except Exception as error:
-                outcome = JobOutcome(name, "error", error=f"{type(error).__name__}: {error}")
+                # An unexpected error keeps its class name: its message alone may be
+                # as short as a key or a number.
+                outcome = JobOutcome(
+                    name, "error", error=error_text(error, f"{type(error).__name__}: ")
+                )
                 log.exception("job %s failed (run %d) with an unexpected error", name, run_id)
             else:
                 result = "ok"
                 if detail.startswith(SKIPPED):
                     result, detail = "skipped", detail.removeprefix(SKIPPED)
+                if self._today is not None:
+                    detail = f"{detail}; date {self._today} from --today".lstrip("; ")
                 outcome = JobOutcome(name, result, detail)
                 log.info("job %s finished (run %d): %s", name, run_id, detail)
             jobs.finish_job_run(
                 self.store,
                 run_id,
-                self.clock.now(),
+                self.wall_clock.now(),
                 result=outcome.result,
                 detail=outcome.detail or None,
                 error=outcome.error,
@@ -253,6 +266,7 @@ class Cycle:
             self._open_source = open_source
         source = self._open_source(self.settings, self.store)
         report = source.sync(timezone=self.timezone, now=self.clock.now())
+        self.analysis_notes = []
         analysed = self.analyse_due(source)
         detail = (
             f"{source.name}: {len(report.new)} new, {len(report.updated)} updated, "
@@ -261,6 +275,8 @@ class Cycle:
         )
         if analysed:
             detail += f" ({', '.join(analysed)})"
+        for note in self.analysis_notes:
+            detail += f"; {note}"
         if report.deferred:
             detail += f"; deferred: {report.deferred}"
         return detail
@@ -285,8 +301,13 @@ class Cycle:
                 continue
             activity, analysis = found
             decision, line = self._tune(session, analysis, plan)
-            if today - session.date <= timedelta(days=POST_RUN_MAX_AGE_DAYS):
-                self._post_run(session, activity, analysis, line)
+            age_days = (today - session.date).days
+            send = age_days <= POST_RUN_MAX_AGE_DAYS
+            if self._post_run(session, activity, analysis, line, send=send) and not send:
+                self.analysis_notes.append(
+                    f"post-run summary for {session.id} stored, not sent: "
+                    f"the run is {age_days} days old"
+                )
             # Saved last: a crash before this line redoes the session on the next sync,
             # and the decision and the summary are idempotent.
             records.save_analysis(self.store, session, activity, analysis, decision)
@@ -388,9 +409,12 @@ class Cycle:
         activity: Activity,
         analysis: SessionAnalysis,
         decision: TuningLine | None,
-    ) -> None:
+        *,
+        send: bool,
+    ) -> bool:
+        """Store the post-run summary, queued for sending when `send`; False if it exists."""
         if jobs.get_summary(self.store, "post-run", session.date, session.id) is not None:
-            return
+            return False
         facts = PostRunFacts(
             session=_view(session),
             units=self.calendar.current().athlete.units,
@@ -401,7 +425,7 @@ class Cycle:
             decision=decision,
             calendar_problem=self.calendar_problem(),
         )
-        self.store_summary(render_post_run(facts))
+        return self.store_summary(render_post_run(facts), send=send) is not None
 
     def _morning(self, *, allow_late: bool) -> str:
         today = self.today()
@@ -467,8 +491,8 @@ class Cycle:
             calendar_problem=self.calendar_problem(),
         )
 
-    def store_summary(self, summary: Summary) -> jobs.StoredSummary | None:
-        """Store a rendered summary with its pending deliveries and write its files."""
+    def store_summary(self, summary: Summary, *, send: bool = True) -> jobs.StoredSummary | None:
+        """Store a rendered summary and write its files; queue its deliveries when `send`."""
         stored = jobs.create_summary(
             self.store,
             kind=summary.kind,
@@ -480,7 +504,7 @@ class Cycle:
             text=summary.text,
             html=summary.html,
             chart_png=summary.chart_png,
-            targets=self.notifier.targets(),
+            targets=self.notifier.targets() if send else [],
         )
         if stored is None:
             return None
@@ -527,6 +551,12 @@ class Cycle:
         """
         self.recover()
         return [self.push(), self.morning(allow_late=False), *self.sync_and_push()]
+
+
+def error_text(error: BaseException, prefix: str = "") -> str:
+    """Return an error's message as a sentence for `peakbot status`, ending in a full stop."""
+    text = f"{prefix}{error}".strip() or type(error).__name__
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def _view(session: PlannedSession) -> SessionView:

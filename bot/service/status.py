@@ -2,6 +2,7 @@
 
 Everything comes from the store and the token files; no request is sent. Token
 files are read for their expiry fields only, and no token value is ever returned.
+Every time is shown in the athlete's time zone with its UTC offset.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.config.settings import Settings
 from bot.service.lock import holder_pid
@@ -19,7 +21,23 @@ from bot.store.db import Store
 
 GARMIN_TOKEN_FILE = "garmin_tokens.json"
 STRAVA_TOKEN_FILE = "strava_tokens.json"
+UTC_ZONE = ZoneInfo("UTC")
 JOB_ORDER = ("push", "sync", "morning-summary", "calendar")
+
+
+def _local(moment: datetime | str | None, timezone: ZoneInfo) -> str | None:
+    """Format an aware time (or ISO 8601 text) in `timezone` with its offset, to the second."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        text = moment
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(timezone).isoformat(timespec="seconds")
 
 
 def _jwt_expiry(token: object) -> str | None:
@@ -35,7 +53,7 @@ def _jwt_expiry(token: object) -> str | None:
     return datetime.fromtimestamp(expiry, UTC).isoformat(timespec="seconds")
 
 
-def token_status(token_dir: Path) -> dict[str, Any]:
+def token_status(token_dir: Path, timezone: ZoneInfo = UTC_ZONE) -> dict[str, Any]:
     """Return, per service, whether its token file exists and when its tokens expire."""
     garmin: dict[str, Any] = {"file": str(token_dir / GARMIN_TOKEN_FILE), "present": False}
     path = token_dir / GARMIN_TOKEN_FILE
@@ -46,8 +64,8 @@ def token_status(token_dir: Path) -> dict[str, Any]:
         except (OSError, ValueError):
             garmin["problem"] = "unreadable; run `peakbot auth garmin` again"
         else:
-            garmin["access_expires"] = _jwt_expiry(data.get("di_token"))
-            garmin["refresh_expires"] = _jwt_expiry(data.get("di_refresh_token"))
+            garmin["access_expires"] = _local(_jwt_expiry(data.get("di_token")), timezone)
+            garmin["refresh_expires"] = _local(_jwt_expiry(data.get("di_refresh_token")), timezone)
 
     strava: dict[str, Any] = {"file": str(token_dir / STRAVA_TOKEN_FILE), "present": False}
     path = token_dir / STRAVA_TOKEN_FILE
@@ -55,22 +73,22 @@ def token_status(token_dir: Path) -> dict[str, Any]:
         strava["present"] = True
         try:
             data = json.loads(path.read_text())
-            strava["access_expires"] = datetime.fromtimestamp(
-                int(data["expires_at"]), UTC
-            ).isoformat(timespec="seconds")
+            strava["access_expires"] = _local(
+                datetime.fromtimestamp(int(data["expires_at"]), UTC), timezone
+            )
         except (OSError, ValueError, KeyError, TypeError):
             strava["problem"] = "unreadable; run `peakbot auth strava` again"
         # Strava refresh tokens do not expire; each refresh replaces the saved one.
     return {"garmin": garmin, "strava": strava}
 
 
-def _run_dict(run: jobs.JobRun | None) -> dict[str, Any] | None:
+def _run_dict(run: jobs.JobRun | None, timezone: ZoneInfo) -> dict[str, Any] | None:
     if run is None:
         return None
     return {
         "job": run.job,
-        "started": run.started_utc.isoformat(),
-        "ended": run.ended_utc.isoformat() if run.ended_utc else None,
+        "started": _local(run.started_utc, timezone),
+        "ended": _local(run.ended_utc, timezone),
         "result": run.result,
         "detail": run.detail,
         "error": run.error,
@@ -99,7 +117,10 @@ def pushed_this_week(store: Store, today: date, days: int = 7) -> list[dict[str,
     return rows
 
 
-def collect_status(settings: Settings, store: Store, *, today: date) -> dict[str, Any]:
+def collect_status(
+    settings: Settings, store: Store, *, today: date, timezone: ZoneInfo = UTC_ZONE
+) -> dict[str, Any]:
+    """Collect the status; `timezone` is the athlete's, for every time in it."""
     last = jobs.last_job_runs(store)
     next_runs = jobs.get_state(store, "next_runs", {}) or {}
     pid = holder_pid(settings.data_dir)
@@ -110,15 +131,16 @@ def collect_status(settings: Settings, store: Store, *, today: date) -> dict[str
         "jobs": [
             {
                 "job": name,
-                "last_run": _run_dict(last.get(name)),
-                "next_run": next_runs.get(name) if pid is not None else None,
+                "last_run": _run_dict(last.get(name), timezone),
+                "next_run": _local(next_runs.get(name), timezone) if pid is not None else None,
             }
             for name in names
         ],
-        "last_error": _run_dict(jobs.last_error(store)),
+        "timezone": timezone.key,
+        "last_error": _run_dict(jobs.last_error(store), timezone),
         "calendar_problem": jobs.get_state(store, "calendar_problem"),
         "deliveries": jobs.delivery_counts(store),
-        "tokens": token_status(settings.tokens),
+        "tokens": token_status(settings.tokens, timezone),
         "pushed": pushed_this_week(store, today),
     }
 

@@ -149,7 +149,7 @@ def close_interrupted_runs(store: Store, now: datetime) -> int:
     with store.transaction() as conn:
         cursor = conn.execute(
             "UPDATE job_runs SET ended_utc = ?, result = 'error',"
-            " error = 'interrupted: the service stopped during this run'"
+            " error = 'interrupted: the service stopped during this run.'"
             " WHERE result = 'running'",
             (_iso(now),),
         )
