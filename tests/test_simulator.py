@@ -22,7 +22,7 @@ BOUNDS = TuningBounds(
     min_reps=10, max_reps=18, max_pace_change_s_per_km=2.0, min_recovery_s=45, max_recovery_s=90
 )
 SEEDS = range(1, 6)
-# Seed 6 holds one session longer at 1 % under capability than seeds 1-5.
+# With seed 6 the coach stays one session longer at 1 % under capability than with seeds 1-5.
 SETTLE_SEEDS = range(1, 11)
 
 
@@ -59,7 +59,7 @@ def test_runner_streams_at_one_hertz() -> None:
     assert len(activity.laps) == 33
 
 
-# Sessions run before every prescription must be within 1 % of capability.
+# Every prescription after this many sessions must be within 1 % of capability.
 SETTLE_SESSIONS = 4
 
 
