@@ -305,9 +305,19 @@ def test_session_after_race_day() -> None:
     text = changed("{date: race, workout: easy}", "{date: 2023-04-24, workout: easy}")
     assert problems(text) == [
         "calendar.yaml:22: sessions[2].date: 2023-04-24 is after race day 2023-04-23; the "
-        "calendar ends on race day, so write a date up to race day, for example 2023-04-04 or "
-        "race-19d (19 days before race day)"
+        "calendar ends on race day, so write a date up to race day, for example 2023-04-23 or "
+        "race-7d (7 days before race day)"
     ]
+
+
+def test_after_race_example_own_race() -> None:
+    text = changed("  date: 2023-04-23", "  date: 2021-05-30")
+    text = text.replace("2023-04-05", "2023-04-04")
+    assert problems(text)[0] == (
+        "calendar.yaml:21: sessions[1].date: 2023-04-04 is after race day 2021-05-30; the "
+        "calendar ends on race day, so write a date up to race day, for example 2021-05-30 or "
+        "race-7d (7 days before race day)"
+    )
 
 
 def test_relative_date_after_race() -> None:
@@ -326,9 +336,27 @@ def test_unknown_workout() -> None:
 def test_bad_date() -> None:
     text = changed("{date: 2023-04-05, workout: easy}", "{date: 2023-02-30, workout: easy}")
     assert problems(text) == [
-        "calendar.yaml:21: sessions[1].date: invalid date '2023-02-30' (day is out of range "
-        "for month); write 2023-04-04 or race-19d (19 days before race day)"
+        "calendar.yaml:21: sessions[1].date: invalid date '2023-02-30': February has 28 days "
+        "in 2023; write YYYY-MM-DD or race-19d (19 days before race day)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2024-02-30", "February has 29 days in 2024"),
+        ("2023-04-31", "April has 30 days in 2023"),
+        ("2023-13-01", "the month must be 01 to 12"),
+        ("2023-01-00", "the day must be 01 or later"),
+        ("0000-01-01", "the year must be 0001 or later"),
+    ],
+)
+def test_no_such_day(text: str, reason: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date_spec(text)
+    assert str(caught.value) == (
+        f"invalid date '{text}': {reason}; write YYYY-MM-DD or race-19d (19 days before race day)"
+    )
 
 
 def test_bad_race_date() -> None:
@@ -432,14 +460,68 @@ def test_every_error_in_one_pass() -> None:
 
 def test_yaml_syntax_error() -> None:
     text = changed("{date: race, workout: easy}", "{date: race, workout: easy")
-    (line,) = problems(text)
-    assert line.startswith("calendar.yaml:23: invalid YAML, column 1: ")
+    assert problems(text) == [
+        "calendar.yaml:23: invalid YAML, column 1: expected ',' or '}', but got '<stream end>' "
+        "(while parsing a flow mapping that starts on line 22, column 5); close the '{' "
+        "opened on line 22 with '}'"
+    ]
+
+
+def test_yaml_unclosed_bracket() -> None:
+    text = changed("  units: km\n", "  units: [km\n")
+    assert problems(text) == [
+        "calendar.yaml:5: invalid YAML, column 5: expected ',' or ']', but got ':' (while "
+        "parsing a flow sequence that starts on line 4, column 10); close the '[' opened on "
+        "line 4 with ']'"
+    ]
+
+
+def test_yaml_unclosed_quote() -> None:
+    (line,) = problems('athlete:\n  name: "Sam\n  timezone: UTC\n')
+    assert line == (
+        "calendar.yaml:4: invalid YAML, column 1: found unexpected end of stream (while "
+        "scanning a quoted scalar that starts on line 2, column 9); close the quote opened "
+        "on line 2"
+    )
+
+
+def test_yaml_bad_indentation() -> None:
+    text = changed("  units: km", " units: km")
+    assert problems(text) == [
+        "calendar.yaml:4: invalid YAML, column 2: expected <block end>, but found '<block "
+        "mapping start>' (while parsing a block mapping that starts on line 1, column 1); "
+        "check the indentation and the colon after each key on this line and the line above "
+        "it, and quote values that contain ': ' or start with [, {, * or &"
+    ]
 
 
 def test_tab_indentation() -> None:
     text = changed("  units: km", "\tunits: km")
-    (line,) = problems(text)
-    assert line.startswith("calendar.yaml:4: invalid YAML, column 1: found character '\\t'")
+    assert problems(text) == [
+        "calendar.yaml:4: invalid YAML, column 1: found character '\\t' that cannot start any "
+        "token (while scanning for the next token); indent with spaces, not tabs: line 4 is "
+        "'\\tunits: km'"
+    ]
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.yaml"
+    path.write_bytes(BASE.replace("name: Sam", "name: Ren\u00e9").encode("latin-1"))
+    with pytest.raises(CalendarError) as caught:
+        load_calendar(path)
+    assert str(caught.value) == (
+        f"{path}:2: failed to read the calendar: byte 0xe9 at column 12 is not valid UTF-8; "
+        "save the file as UTF-8 (an editor's Save As offers the encoding)"
+    )
+
+
+def test_crlf_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.yaml"
+    path.write_bytes(BASE.replace("\n", "\r\n").encode("utf-8"))
+    assert (
+        load_calendar(path).workouts["sharpen"].text
+        == parse_calendar(BASE, PATH).workouts["sharpen"].text
+    )
 
 
 def test_empty_file() -> None:

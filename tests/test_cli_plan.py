@@ -131,8 +131,8 @@ def test_session_after_race(environment: dict[str, str], tmp_path: Path) -> None
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         f"{path}:{line}: sessions[34].date: 2023-04-30 is after race day 2023-04-23; the "
-        "calendar ends on race day, so write a date up to race day, for example 2023-04-04 or "
-        "race-19d (19 days before race day)"
+        "calendar ends on race day, so write a date up to race day, for example 2023-04-23 or "
+        "race-7d (7 days before race day)"
     )
 
 
@@ -171,6 +171,93 @@ def test_yaml_syntax_error(environment: dict[str, str], tmp_path: Path) -> None:
     result = run(["validate", str(path)], environment, tmp_path)
     assert result.exit_code == 2
     assert "invalid YAML, column" in result.stderr.splitlines()[0]
+
+
+def test_tab_in_yaml(environment: dict[str, str], tmp_path: Path) -> None:
+    path = example_with(tmp_path, "  timezone: Europe/London", "\ttimezone: Europe/London")
+    line = line_number(path, "\ttimezone: Europe/London")
+    result = run(["validate", str(path)], environment, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{path}:{line}: invalid YAML, column 1: found character '\\t' that cannot start any "
+        f"token (while scanning for the next token); indent with spaces, not tabs: line {line} "
+        "is '\\ttimezone: Europe/London'\n"
+        f"{path}: invalid, 1 problem\n"
+    )
+
+
+def test_latin1_file(environment: dict[str, str], tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("name: Alex", "name: Ren\u00e9", 1)
+    path = tmp_path / "calendar.yaml"
+    path.write_bytes(text.encode("latin-1"))
+    line = line_number(EXAMPLE, "name: Alex")
+    result = run(["validate", str(path)], environment, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:{line}: failed to read the calendar: byte 0xe9 at column 12 is not valid "
+        "UTF-8; save the file as UTF-8 (an editor's Save As offers the encoding)"
+    )
+
+
+def test_show_invalid_date(environment: dict[str, str], tmp_path: Path) -> None:
+    result = run(["show", "2023-02-30"], environment, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: DATE|WORKOUT: invalid date '2023-02-30': February has 28 days in 2023; write "
+        "YYYY-MM-DD or race-19d (19 days before race day), or today\n"
+    )
+
+
+TRIAL_CALENDAR = """\
+athlete:
+  name: Sam
+  timezone: Europe/London
+  units: mi
+  race_result: {distance: 10km, time: "40:00"}
+race: {name: Spring Marathon, date: 2021-05-30, goal: "3:00:00"}
+workouts:
+  reps:
+    text: |
+      - 2mi @ E
+      - 6 lots of:
+      - 400m @ 3:20/km
+      - 200m @ E
+      - 1mi @ E
+  long: {text: "20mi @ MP+30s/mi"}
+sessions:
+  - {date: race-10d, workout: reps}
+  - {date: race-5d, workout: long}
+"""
+
+
+def test_show_unindented_repeat(environment: dict[str, str], tmp_path: Path) -> None:
+    environment["PEAKBOT_CONFIG"] = str(write(tmp_path, TRIAL_CALENDAR))
+    result = run(["show", "reps"], environment, tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "Total: 5.24 mi, about 37:55"
+
+
+def test_validate_ambiguous_repeat(environment: dict[str, str], tmp_path: Path) -> None:
+    text = TRIAL_CALENDAR.replace("      - 200m @ E\n      - 1mi @ E\n", "      - 200m @ 3:30/km\n")
+    path = write(tmp_path, text)
+    result = run(["validate", str(path)], environment, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:11: workouts.reps.text, line 2, column 3: the body of repeat '6 lots of:' is "
+        "ambiguous: no rest or recovery step ends it, so every step after it would repeat; "
+        "indent the steps to repeat under it, for example '6 lots of:' followed by "
+        "'  400m @ 3:20/km' and '  200m @ 3:30/km' on the next lines, or write "
+        "6x(400m @ 3:20/km, 200m @ 3:30/km)"
+    )
+
+
+def test_show_mile_offset(environment: dict[str, str], tmp_path: Path) -> None:
+    environment["PEAKBOT_CONFIG"] = str(write(tmp_path, TRIAL_CALENDAR))
+    result = run(["show", "long", "--json"], environment, tmp_path)
+    assert result.exit_code == 0
+    # Goal 3:00:00 sets MP to 6:51.8/mi, so MP+30s/mi is 7:21.8/mi.
+    target = json.loads(result.stdout)["steps"][0]["target"]
+    assert target["pace_per_mi"] == "7:22/mi"
 
 
 # plan
@@ -212,7 +299,7 @@ def test_plan_from_invalid(environment: dict[str, str], tmp_path: Path) -> None:
     result = run(["plan", "--from", "soon"], environment, tmp_path)
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: --from: invalid date 'soon'; write 2023-04-04 or race-19d (19 days before race "
+        "error: --from: invalid date 'soon'; write YYYY-MM-DD or race-19d (19 days before race "
         "day), or today\n"
     )
 

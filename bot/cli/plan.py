@@ -175,6 +175,9 @@ def find_targets(app: AppContext, what: str) -> tuple[list[PlannedSession], Work
     try:
         day = resolve_date(what, calendar, "DATE|WORKOUT")
     except UserInputError:
+        # A YYYY-MM-DD argument that names no day gets the date error, not a list of keys.
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", what.strip()):
+            raise
         raise UserInputError(
             f"no session or workout {what!r}; give a date ({DATE_EXAMPLE}, or today), a "
             f"session id (for example {calendar.sessions[0].id if calendar.sessions else 'x-1'})"

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from bot.coach.bounds import TuningBounds
 from bot.config.calendar import Athlete, Calendar, Race, RaceResult, SessionDef, WorkoutDef
 from bot.config.values import (
-    DATE_EXAMPLE,
     RaceRelative,
     parse_bool,
     parse_clock_time,
@@ -205,7 +204,7 @@ def load_calendar(path: Path) -> Calendar:
     Raises CalendarError listing every problem, or naming the file when it is missing.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CalendarError(
             path,
@@ -218,11 +217,28 @@ def load_calendar(path: Path) -> Calendar:
                 )
             ],
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise CalendarError(
             path, [Problem(None, "", f"failed to read the calendar: {error}")]
         ) from None
-    return parse_calendar(text, path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CalendarError(path, [_not_utf8_problem(data, error.start)]) from None
+    # Universal newlines, as reading in text mode would give.
+    return parse_calendar(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+
+
+def _not_utf8_problem(data: bytes, offset: int) -> Problem:
+    """Name the line and column of the first byte at `offset` that is not UTF-8."""
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return Problem(
+        line,
+        "",
+        f"failed to read the calendar: byte 0x{data[offset]:02x} at column {column} is not "
+        "valid UTF-8; save the file as UTF-8 (an editor's Save As offers the encoding)",
+    )
 
 
 def parse_calendar(text: str, path: Path) -> Calendar:
@@ -232,7 +248,7 @@ def parse_calendar(text: str, path: Path) -> Calendar:
     except YamlSyntaxError as error:
         where = f", column {error.column}" if error.column is not None else ""
         raise CalendarError(
-            path, [Problem(error.line, "", f"invalid YAML{where}: {error.problem}")]
+            path, [Problem(error.line, "", f"invalid YAML{where}: {error}")]
         ) from None
     reader = _Reader()
     calendar = reader.calendar(root, path)
@@ -684,7 +700,7 @@ class _Reader:
                 f"{path}.date",
                 f"{day.isoformat()} is after race day {race.date.isoformat()}; the "
                 f"calendar ends on race day, so write a date up to race day, for "
-                f"example {DATE_EXAMPLE}",
+                f"example {race.date.isoformat()} or race-7d (7 days before race day)",
             )
             return None
         return day

@@ -8,6 +8,7 @@ what is wrong and shows an accepted value. The caller prefixes the file, line an
 from __future__ import annotations
 
 import re
+from calendar import month_name, monthrange
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -41,7 +42,8 @@ PACE_EXAMPLE = "3:58/km (or 6:24/mi)"
 DURATION_EXAMPLE = "45s, 1min or 1:30"
 TIME_EXAMPLE = '"36:00" or "2:48:00" (quoted, so YAML keeps it as text)'
 DISTANCE_EXAMPLE = "10km, 10000m, 6.2mi, half or marathon"
-DATE_EXAMPLE = "2023-04-04 or race-19d (19 days before race day)"
+# Date-neutral, so the example is valid whatever the runner's race day is.
+DATE_EXAMPLE = "YYYY-MM-DD or race-19d (19 days before race day)"
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,10 @@ def parse_date_spec(text: str) -> date | RaceRelative:
         raise ValueError(f"invalid date {text!r}; write {DATE_EXAMPLE}")
     try:
         return date.fromisoformat(stripped)
-    except ValueError as error:
-        raise ValueError(f"invalid date {text!r} ({error}); write {DATE_EXAMPLE}") from None
+    except ValueError:
+        raise ValueError(
+            f"invalid date {text!r}: {no_such_day_reason(stripped)}; write {DATE_EXAMPLE}"
+        ) from None
 
 
 def parse_iso_date(text: str) -> date:
@@ -168,10 +172,23 @@ def parse_iso_date(text: str) -> date:
         raise ValueError(f"invalid date {text!r}; write YYYY-MM-DD, for example 2023-04-23")
     try:
         return date.fromisoformat(stripped)
-    except ValueError as error:
+    except ValueError:
         raise ValueError(
-            f"invalid date {text!r} ({error}); write YYYY-MM-DD, for example 2023-04-23"
+            f"invalid date {text!r}: {no_such_day_reason(stripped)}; write YYYY-MM-DD, "
+            "for example 2023-04-23"
         ) from None
+
+
+def no_such_day_reason(text: str) -> str:
+    """Explain why "YYYY-MM-DD" `text` names no day, e.g. "February has 28 days in 2023"."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if year < 1:
+        return "the year must be 0001 or later"
+    if not 1 <= month <= 12:
+        return "the month must be 01 to 12"
+    if day < 1:
+        return "the day must be 01 or later"
+    return f"{month_name[month]} has {monthrange(year, month)[1]} days in {year}"
 
 
 def parse_units(text: str) -> Literal["km", "mi"]:

@@ -27,14 +27,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class YamlSyntaxError(Exception):
-    """The text is not valid YAML; `line` and `column` count from 1."""
+    """The text is not valid YAML; `line` and `column` count from 1.
+
+    `problem` is PyYAML's explanation, with the line where the enclosing construct
+    starts when that is another line; `hint` says how to fix it.
+    """
 
     line: int | None
     column: int | None
     problem: str
+    hint: str = ""
 
     def __str__(self) -> str:
-        return self.problem
+        return f"{self.problem}; {self.hint}" if self.hint else self.problem
 
 
 def compose_yaml(text: str) -> Node | None:
@@ -45,15 +50,60 @@ def compose_yaml(text: str) -> Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context and error.problem:
-            problem = f"{error.problem} ({error.context})"
-        if mark is None:
-            raise YamlSyntaxError(None, None, problem) from None
-        raise YamlSyntaxError(mark.line + 1, mark.column + 1, problem) from None
+        raise _syntax_error(error, text) from None
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(None, None, str(error)) from None
+        raise YamlSyntaxError(None, None, str(error), _GENERIC_HINT) from None
+
+
+_GENERIC_HINT = (
+    "check the indentation and the colon after each key on this line and the line "
+    "above it, and quote values that contain ': ' or start with [, {, * or &"
+)
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
+    problem_mark = error.problem_mark
+    context_mark = error.context_mark
+    mark = problem_mark or context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    context_line = context_mark.line + 1 if context_mark is not None else None
+    if error.context and error.problem:
+        problem = f"{error.problem} ({error.context})"
+        # PyYAML marks where it noticed the problem; the cause, such as an unclosed
+        # bracket or quote, is often where the enclosing construct starts.
+        if (
+            context_mark is not None
+            and problem_mark is not None
+            and context_mark.line != problem_mark.line
+        ):
+            problem = (
+                f"{error.problem} ({error.context} that starts on line {context_line}, "
+                f"column {context_mark.column + 1})"
+            )
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return YamlSyntaxError(line, column, problem, _hint(error, text, line, context_line))
+
+
+def _hint(
+    error: yaml.MarkedYAMLError, text: str, line: int | None, context_line: int | None
+) -> str:
+    """Return how to fix the syntax error, naming the line where the cause usually is."""
+    problem = error.problem or ""
+    context = error.context or ""
+    if "'\\t'" in problem:
+        lines = text.splitlines()
+        shown = ""
+        if line is not None and 1 <= line <= len(lines):
+            shown = f": line {line} is {lines[line - 1]!r}"
+        return f"indent with spaces, not tabs{shown}"
+    if "flow sequence" in context and context_line is not None:
+        return f"close the '[' opened on line {context_line} with ']'"
+    if "flow mapping" in context and context_line is not None:
+        return f"close the '{{' opened on line {context_line} with '}}'"
+    if "quoted scalar" in context and context_line is not None:
+        return f"close the quote opened on line {context_line}"
+    return _GENERIC_HINT
 
 
 def line_of(node: Node) -> int:
