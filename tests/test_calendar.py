@@ -706,3 +706,18 @@ def test_merge_key_not_mapping() -> None:
         "calendar.yaml:5: athlete: a merge key (<<) takes a mapping or a list of mappings, for "
         "example <<: *untuned"
     ]
+
+
+@pytest.mark.parametrize(
+    ("doc", "fence"), [("README.md", "```text\n"), ("docs/calendar.md", "text: |\n")]
+)
+def test_docs_indented_pairs(doc: str, fence: str) -> None:
+    from bot.workouts.model import Repeat
+    from bot.workouts.text import parse_workout
+
+    docs = (REPO_ROOT / doc).read_text(encoding="utf-8")
+    start = docs.index(fence, docs.index("work/rest pairs")) + len(fence)
+    text = docs[start : docs.index("```", start)]
+    (repeat,) = parse_workout(text).steps
+    assert isinstance(repeat, Repeat)
+    assert (repeat.count, len(repeat.steps)) == (6, 4)

@@ -25,7 +25,7 @@ Repeat bodies:
   easy pace without a kind word ("200m @ E") that follows a faster step counts as
   that recovery. A body of several steps that nothing ends is an error, because it
   would run to the end of its level and the runner may mean fewer steps: indentation
-  or brackets say which steps repeat.
+  or brackets show which steps repeat.
 - "Nx<step>" ("15x400m @ 70s") repeats that step, together with the rest or recovery
   step that directly follows it ("/ 60s jog", ", 60s rest").
 - The first step of a repeat body is active even without a target ("6x20s / 40s jog").
