@@ -125,10 +125,62 @@ def test_file_and_date_rejected(tmp_path: Path, environment: dict[str, str]) -> 
 def test_bad_date(tmp_path: Path, environment: dict[str, str]) -> None:
     result = run(["analyze", "--date", "11/05/2021"], environment, tmp_path)
     assert result.exit_code == 2
-    assert "--date '11/05/2021' is not a date: use YYYY-MM-DD" in result.output
+    assert "--date: invalid date '11/05/2021'" in result.output
 
 
 def test_missing_file(tmp_path: Path, environment: dict[str, str]) -> None:
     result = run(["analyze", str(tmp_path / "missing.fit")], environment, tmp_path)
     assert result.exit_code == 2
     assert "missing.fit: file not found" in result.output
+
+
+def test_session_race_relative(
+    real_data: Path, tmp_path: Path, environment: dict[str, str]
+) -> None:
+    args = ["analyze", str(real_data / TRACK_FILE), "--session", "race-54d", "--json"]
+    result = run(args, environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["session"] == "track-2"
+
+
+def test_date_race_relative(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    loaded = load_activity_file(real_data / TRACK_FILE, ZoneInfo("Europe/Berlin"))
+    assert loaded.activity is not None
+    store = Store(load_settings(None, environ=environment).database)
+    save_activity(store, loaded.activity)
+    store.close()
+    result = run(["analyze", "--date", "race-61d", "--json"], environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["date"] == "2021-05-11"
+
+
+def test_header_names_file(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    result = run(["analyze", str(real_data / TRACK_FILE)], environment, tmp_path)
+    header = result.output.splitlines()[0]
+    assert header.startswith("Track 6 x 400 m: 6761214480_ACTIVITY.fit on 2021-05-11, ")
+    assert header.endswith(" km")
+
+
+def test_no_later_session(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    args = ["analyze", str(real_data / TRACK_FILE), "--session", "2021-05-18"]
+    result = run(args, environment, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "next: no later track session in the calendar to tune" in result.output
+
+
+def test_paces_in_miles(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    calendar = Path(environment["PEAKBOT_CONFIG"])
+    calendar.write_text(CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
+    result = run(["analyze", str(real_data / TRACK_FILE)], environment, tmp_path)
+    rep_lines = [line for line in result.output.splitlines() if line.strip().startswith("1 ")]
+    assert "/mi" in rep_lines[0]
+    assert result.output.splitlines()[0].endswith(" mi")
+
+
+def test_json_keeps_metric(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    calendar = Path(environment["PEAKBOT_CONFIG"])
+    calendar.write_text(CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
+    result = run(["analyze", str(real_data / TRACK_FILE), "--json"], environment, tmp_path)
+    data = json.loads(result.output)
+    assert "pace_s_per_km" in data["analysis"]["reps"][0]
+    assert data["distance_m"] > 0

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -248,3 +248,54 @@ def test_status_lists_pushed_week(settings: Settings, store: Store) -> None:
     status = collect_status(settings, store, today=SESSION_DAY)
     assert status["pushed"][0]["session_id"] == "speed-sharpen-3"
     assert "2023-03-28 speed-sharpen-3 -> fit 2023-03-28_speed-sharpen.fit" in format_status(status)
+
+
+def test_old_run_summary_stored_unsent(settings: Settings, store: Store) -> None:
+    cycle, out = make_cycle(settings, store, ManualClock(local(date(2023, 4, 2), 12, 0)))
+    outcome = cycle.sync()
+    stored = jobs.get_summary(store, "post-run", SESSION_DAY, "speed-sharpen-3")
+    assert outcome.result == "ok", outcome.error
+    assert "post-run summary for speed-sharpen-3 stored, not sent: the run is 5 days old" in (
+        outcome.detail
+    )
+    assert stored is not None
+    assert jobs.deliveries_for(store, stored.id) == []
+    assert "95% compliance" not in out.getvalue()
+
+
+def test_recent_run_summary_sent(settings: Settings, store: Store) -> None:
+    cycle, out = make_cycle(settings, store, ManualClock(local(date(2023, 3, 30), 12, 0)))
+    outcome = cycle.sync()
+    assert "not sent" not in outcome.detail
+    assert "95% compliance, green" in out.getvalue()
+
+
+def test_job_error_without_class(settings: Settings, store: Store) -> None:
+    blocker = settings.data_dir.parent / "not-a-folder"
+    blocker.write_text("a file where the workout folder should be")
+    settings = replace(settings, workout_dir=blocker)
+    cycle, _ = make_cycle(settings, store, ManualClock(local(SESSION_DAY, 6, 30)))
+    error = cycle.push().error
+    assert error is not None
+    assert not error.startswith(("ServiceError", "UserInputError", "PeakbotError"))
+    assert error.endswith(".")
+
+
+def test_wall_clock_records_runs(settings: Settings, store: Store) -> None:
+    pinned = ManualClock(local(SESSION_DAY, 6, 30))
+    wall = ManualClock(datetime(2026, 12, 4, 20, 0, tzinfo=UTC))
+    watch = CalendarWatch(settings.config_path)
+    watch.load()
+    cycle = Cycle(
+        settings,
+        store,
+        watch,
+        clock=pinned,
+        wall_clock=wall,
+        notifier=Notifier([], out=io.StringIO()),
+        today=SESSION_DAY,
+    )
+    outcome = cycle.morning()
+    run = jobs.last_job_runs(store)["morning-summary"]
+    assert run.started_utc == wall.now()
+    assert f"date {SESSION_DAY} from --today" in outcome.detail

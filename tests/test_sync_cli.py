@@ -83,7 +83,7 @@ def test_sync_strava(tmp_path: Path, fake: FakeStrava) -> None:
     code, output = run_sync(tmp_path, env, "--timezone", "Europe/Oslo")
     assert code == 0, output
     assert "source: strava (2 requests)" in output
-    assert "new: strava:77" in output
+    assert "new: Morning Run, " in output
     database = Store(tmp_path / "data" / "peakbot.sqlite3")
     assert [a.key for a in list_activities(database)] == ["strava:77"]
 
@@ -112,3 +112,27 @@ def test_timezone_from_calendar() -> None:
 
 def test_timezone_without_calendar(tmp_path: Path) -> None:
     assert athlete_timezone(tmp_path / "absent.yaml").key == "UTC"
+
+
+def test_sync_copy_counted_once(tmp_path: Path, real_data: Path) -> None:
+    folder = tmp_path / "Activity"
+    folder.mkdir()
+    shutil.copy(real_data / "run-stats" / "6761214480_ACTIVITY.fit", folder / "a.fit")
+    shutil.copy(real_data / "run-stats" / "6761214480_ACTIVITY.fit", folder / "b.fit")
+    code, output = run_sync(tmp_path, {}, "--timezone", "Europe/Berlin")
+    assert code == 0, output
+    assert output.count("new: ") == 1
+    assert "new: a.fit, 2021-05-11, " in output
+    assert "skipped: b.fit is the same run as a.fit, skipped" in output
+
+
+def test_sync_copy_json_once(tmp_path: Path, real_data: Path) -> None:
+    folder = tmp_path / "Activity"
+    folder.mkdir()
+    shutil.copy(real_data / "run-stats" / "6761214480_ACTIVITY.fit", folder / "a.fit")
+    shutil.copy(real_data / "run-stats" / "6761214480_ACTIVITY.fit", folder / "b.fit")
+    code, output = run_sync(tmp_path, {}, "--json", "--timezone", "Europe/Berlin")
+    report = json.loads(output)
+    assert code == 0
+    assert report["new"] == ["file:20210511T150512Z"]
+    assert report["labels"] == {"file:20210511T150512Z": "a.fit"}

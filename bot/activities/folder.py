@@ -3,7 +3,8 @@
 A watch's GARMIN/Activity folder or an export both work. Each file is read once:
 its size and modification time are stored, and an unchanged file is not read again.
 A file that disappears leaves its run in the store, because watches delete old
-files to free space.
+files to free space. Two files of one run (a copy, or the same run exported twice)
+store it once: the later file in path order is skipped.
 """
 
 from __future__ import annotations
@@ -42,10 +43,16 @@ class FolderSource:
             return report
         log.info("folder sync started: %s", self.folder)
         items = repo.get_source_items(self.store, SOURCE)
+        # Which file each stored activity came from, to name the file a copy duplicates.
+        owners = {
+            item.activity_key: item.item_id
+            for item in items.values()
+            if item.activity_key is not None
+        }
         for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
             if activity_format(path) is None:
                 continue
-            self._read(path, items.get(self._item_id(path)), timezone, report)
+            self._read(path, items.get(self._item_id(path)), timezone, report, owners)
         log.info(
             "folder sync finished: %d new, %d updated, %d skipped",
             len(report.new),
@@ -69,6 +76,7 @@ class FolderSource:
         item: repo.SourceItem | None,
         timezone: ZoneInfo,
         report: SyncReport,
+        owners: dict[str, str],
     ) -> None:
         status = path.stat()
         fingerprint = f"{status.st_size}:{status.st_mtime_ns}"
@@ -97,13 +105,26 @@ class FolderSource:
             )
             return
 
+        owner = owners.get(activity.key)
+        if owner is not None and owner != item_id and (self.folder / owner).is_file():
+            reason = f"{item_id} is the same run as {owner}, skipped"
+            report.skipped.append(reason)
+            repo.save_source_item(
+                self.store,
+                repo.SourceItem(SOURCE, item_id, fingerprint, None, activity.start_utc, reason),
+            )
+            return
+
         key = repo.save_activity(self.store, activity)
         repo.save_source_item(
             self.store, repo.SourceItem(SOURCE, item_id, fingerprint, key, activity.start_utc)
         )
         if key != activity.key:
-            report.skipped.append(f"{path.name}: same run as {key}, stored once")
-        elif item is not None and item.activity_key is not None:
+            report.skipped.append(f"{item_id} is the same run as {key}, skipped")
+            return
+        owners[key] = item_id
+        report.labels[key] = item_id
+        if item is not None and item.activity_key is not None:
             report.updated.append(key)
         else:
             report.new.append(key)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.config.calendar import Calendar
     from bot.plan import PlannedSession
     from bot.workouts.model import Workout as WorkoutType
+    from bot.workouts.pace import Unit
 
 
 @dataclass
@@ -37,6 +38,9 @@ class AnalyzeResult:
     session: PlannedSession | None
     decision: TuningDecision | None
     next_session: PlannedSession | None
+    # The file name, or the activity's name, that the runner knows the run by.
+    label: str | None = None
+    units: Unit = "km"
 
 
 @click.command()
@@ -45,14 +49,15 @@ class AnalyzeResult:
     "--date",
     "day",
     metavar="DATE",
-    help="Analyse the stored run of this local date (YYYY-MM-DD) instead of a file.",
+    help="Analyse the stored run of this local date instead of a file: YYYY-MM-DD, "
+    "race-19d or today.",
 )
 @click.option(
     "--session",
     "session_day",
     metavar="DATE",
-    help="Compare with the calendar session of this local date (YYYY-MM-DD). "
-    "Default: the session on the run's date, else the workout embedded in the FIT file.",
+    help="Compare with the calendar session of this local date: YYYY-MM-DD, race-19d or "
+    "today. Default: the session on the run's date, else the workout embedded in the FIT file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis and decision as JSON.")
 @click.pass_obj
@@ -61,12 +66,14 @@ def analyze(
 ) -> None:
     """Show each rep, the session metrics, compliance and the next prescription.
 
-    FILE is a FIT, TCX or GPX activity file; give FILE or --date, not both.
+    FILE is a FIT, TCX or GPX activity file; give FILE or --date, not both. The
+    next prescription is that of the next session of the same workout in the
+    calendar, when there is one.
     """
     if (file is None) == (day is None):
         raise UserInputError("give an activity FILE or --date DATE (one of them)")
-    run_day = _parse_day("--date", day) if day else None
-    wanted = _parse_day("--session", session_day) if session_day else None
+    run_day = app.resolve_date(day, "--date") if day else None
+    wanted = app.resolve_date(session_day, "--session") if session_day else None
     result = analyze_run(app, file=file, day=run_day, session_day=wanted)
     if as_json:
         click.echo(json.dumps(result_to_dict(result), indent=2, default=str))
@@ -86,10 +93,12 @@ def analyze_run(
     zone = calendar.athlete.timezone if calendar else ZoneInfo("UTC")
     plan = _plan(app, calendar) if calendar else []
 
+    label: str | None = None
     if file is not None:
         activity = _load_file(file, zone)
         candidates = [activity]
         local_day = activity.local_date
+        label = file.name
     else:
         from bot.store.activities import activities_on, get_activity
 
@@ -124,20 +133,28 @@ def analyze_run(
         )
 
     decision, following = _decide(app, plan, session, analysis)
-    return AnalyzeResult(activity, workout, analysis, session, decision, following)
+    if label is None:
+        label = _file_name(app, activity.key) or activity.name
+    units: Unit = calendar.athlete.units if calendar else "km"
+    return AnalyzeResult(
+        activity, workout, analysis, session, decision, following, label=label, units=units
+    )
+
+
+def _file_name(app: AppContext, key: str) -> str | None:
+    """Return the activity-folder file a stored run was read from, if it came from one."""
+    from bot.store.activities import get_source_items
+
+    for item in get_source_items(app.store, "file").values():
+        if item.activity_key == key:
+            return item.item_id
+    return None
 
 
 def _on_day(activity: Activity, day: date) -> Activity:
     from dataclasses import replace
 
     return replace(activity, local_date=day)
-
-
-def _parse_day(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserInputError(f"{option} {text!r} is not a date: use YYYY-MM-DD") from None
 
 
 def _load_calendar(app: AppContext, *, required: bool) -> Calendar | None:
@@ -205,7 +222,9 @@ def result_to_dict(result: AnalyzeResult) -> dict[str, Any]:
     decision = result.decision
     return {
         "activity": result.activity.key,
+        "name": result.label,
         "date": result.activity.local_date.isoformat(),
+        "distance_m": result.activity.distance_m,
         "session": result.session.id if result.session else None,
         "workout": result.workout.name,
         "analysis": result.analysis.to_dict(),
@@ -221,13 +240,16 @@ def result_to_dict(result: AnalyzeResult) -> dict[str, Any]:
 
 
 def render_result(result: AnalyzeResult) -> str:
+    from bot.cli.sync import run_distance
     from bot.workouts.pace import format_duration, format_pace
 
     analysis = result.analysis
     m = analysis.metrics
+    activity = result.activity
     title = result.session.title if result.session else result.workout.name or "Workout"
     lines = [
-        f"{title}: {result.activity.key} on {result.activity.local_date}",
+        f"{title}: {result.label or activity.key} on {activity.local_date}, "
+        f"{run_distance(activity.distance_m, result.units)}",
         f"aligned from {analysis.method}, confidence {analysis.confidence:.2f}",
         "",
         f"{'rep':>3}  {'distance':>8}  {'time':>7}  {'pace':>10}  {'/400 m':>6}  "
@@ -239,7 +261,8 @@ def render_result(result: AnalyzeResult) -> str:
             band = "in" if rep.in_band else "out"
         lines.append(
             f"{rep.number:>3}  {rep.distance_m:>6.0f} m  {format_duration(rep.time_s, 1):>7}  "
-            f"{format_pace(rep.pace_s_per_km, decimals=1):>10}  {rep.time_per_400m_s:>6.1f}  "
+            f"{format_pace(rep.pace_s_per_km, result.units, decimals=1):>10}  "
+            f"{rep.time_per_400m_s:>6.1f}  "
             f"{_number(rep.avg_hr):>6}  {_number(rep.max_hr):>6}  {band}"
         )
     if analysis.recoveries:
@@ -263,6 +286,9 @@ def render_result(result: AnalyzeResult) -> str:
     lines.append(f"compliance: {m.compliance}/100 ({m.colour})")
     for note in analysis.notes:
         lines.append(f"note: {note}")
+    if result.session is not None and result.next_session is None:
+        lines.append("")
+        lines.append(f"next: no later {result.session.workout_key} session in the calendar to tune")
     if result.decision is not None and result.next_session is not None:
         lines.append("")
         lines.append(

@@ -6,12 +6,16 @@ import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from bot.cli.context import AppContext
 from bot.errors import PeakbotError, UserInputError
+
+if TYPE_CHECKING:
+    from bot.workouts.pace import Unit
 
 log = logging.getLogger(__name__)
 
@@ -29,25 +33,57 @@ def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
     from bot.activities.sync import open_source
 
     timezone = _zone(timezone_name) if timezone_name else athlete_timezone(app.config_path)
+    units = _athlete_units(app)
     source = open_source(app.settings, app.store)
     report = source.sync(timezone=timezone, now=datetime.now(UTC))
     if as_json:
         click.echo(json.dumps({"source": source.name, **report.to_dict()}, indent=2))
         return
     click.echo(f"source: {source.name} ({report.requests} requests)")
-    for label, keys in (
-        ("new", report.new),
-        ("updated", report.updated),
+    for label, keys in (("new", report.new), ("updated", report.updated)):
+        for key in keys:
+            click.echo(f"{label}: {describe_run(app, key, report.labels.get(key), units)}")
+    for label, lines in (
         ("removed", report.removed),
         ("skipped", report.skipped),
         ("warning", report.warnings),
     ):
-        for key in keys:
-            click.echo(f"{label}: {key}")
+        for line in lines:
+            click.echo(f"{label}: {line}")
     if not (report.new or report.updated or report.removed):
         click.echo("no new runs")
     if report.deferred:
         click.echo(f"deferred: {report.deferred}")
+
+
+def describe_run(app: AppContext, key: str, label: str | None, units: Unit) -> str:
+    """Name a stored run as a runner knows it: "<file or name>, <date>, <distance>"."""
+    from bot.store.activities import get_activity
+
+    activity = get_activity(app.store, key)
+    if activity is None:
+        return label or key
+    name = label or activity.name or key
+    return f"{name}, {activity.local_date}, {run_distance(activity.distance_m, units)}"
+
+
+def run_distance(metres: float, units: Unit) -> str:
+    """Format a run's distance to 0.1 km or 0.1 mi: "10.5 km", "6.5 mi"."""
+    from bot.workouts.pace import METRES_PER_MILE
+
+    if units == "mi":
+        return f"{metres / METRES_PER_MILE:.1f} mi"
+    return f"{metres / 1000.0:.1f} km"
+
+
+def _athlete_units(app: AppContext) -> Unit:
+    """Return the calendar's distance units; km when the calendar cannot be read."""
+    if not app.config_path.is_file():
+        return "km"
+    try:
+        return app.calendar.athlete.units
+    except PeakbotError:
+        return "km"
 
 
 def athlete_timezone(config_path: Path) -> ZoneInfo:
