@@ -26,6 +26,7 @@ from bot.notify.summary import (
     TuningLine,
     render_morning,
     render_post_run,
+    rep_rows,
 )
 from bot.store import jobs
 from bot.store.db import Store
@@ -131,7 +132,32 @@ def test_morning_rep_targets_km() -> None:
 
 def test_morning_targets_miles() -> None:
     text = render_morning(morning_facts(units="mi")).text
-    assert "0.25 mi at 4:42-4:46/mi (70-71 s each)" in text
+    assert "400 m at 4:42-4:46/mi (70-71 s each)" in text
+
+
+def test_morning_long_step_time_labelled() -> None:
+    text = render_morning(morning_facts(units="mi")).text
+    assert "1.24 mi at 6:23-6:29/mi (about 8:00)" in text
+
+
+def test_morning_mile_step_keeps_miles() -> None:
+    workout = Workout(
+        "Quarter miles",
+        (
+            Step(StepKind.ACTIVE, EndCondition.distance(402.336), PaceRange(175, 177.5)),
+            Step(StepKind.COOLDOWN, EndCondition.distance(200), None),
+        ),
+    )
+    view = SessionView("quarters-1", date(2023, 4, 11), "Quarter miles", workout)
+    text = render_morning(morning_facts(units="mi", session=view)).text
+    assert "0.25 mi at 4:42-4:46/mi" in text
+    assert "200 m cool-down easy" in text
+
+
+def test_post_run_reps_in_metres_for_miles() -> None:
+    rows = rep_rows(analysis([70.4, 70.6]), "mi")
+    assert rows[0][1] == "400 m"
+    assert rows[0][3].endswith("/mi")
 
 
 def test_morning_days_to_race() -> None:

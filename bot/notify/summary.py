@@ -112,7 +112,7 @@ def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
         length = format_duration(step.end.value)
     elif step.end.kind is EndKind.DISTANCE:
         assert step.end.value is not None
-        length = format_distance(step.end.value, units)
+        length = step_distance(step.end.value, units)
     else:
         length = "until lap press"
     parts = [f"{length} {name}".strip()]
@@ -123,7 +123,7 @@ def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
             fast = time_for_distance_s(target.fast_s_per_km, step.end.value)
             slow = time_for_distance_s(target.slow_s_per_km, step.end.value)
             each = " each" if repeated else ""
-            parts.append(f"({_time_band(fast, slow)}{each})")
+            parts.append(f"({_step_time(fast, slow)}{each})")
         elif step.end.kind is EndKind.TIME and step.end.value is not None:
             far = step.end.value / target.fast_s_per_km * 1000.0
             near = step.end.value / target.slow_s_per_km * 1000.0
@@ -136,6 +136,27 @@ def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
 def describe_workout(workout: Workout, units: Unit) -> list[str]:
     """Return one line per block: steps as they are, repeats as "15 x (...)"."""
     return [_describe_block(block, units) for block in workout.steps]
+
+
+def step_distance(metres: float, units: Unit) -> str:
+    """Format a step's distance; a track distance ("400 m") stays in metres in either units.
+
+    A distance under 1 km (or 1 mile) that is a whole number of 10 m is a track
+    distance, so a 400 m rep reads "400 m" and not "0.25 mi". A distance written
+    in miles, such as 0.25 mi (402.336 m), keeps its miles.
+    """
+    whole = round(metres)
+    below_unit = metres < (METRES_PER_MILE if units == "mi" else 1000.0)
+    if below_unit and abs(metres - whole) < 0.01 and whole % 10 == 0:
+        return f"{whole} m"
+    return format_distance(metres, units)
+
+
+def rep_distance(metres: float, units: Unit) -> str:
+    """Format a measured rep distance: metres below 1 km (or 1 mile), as on a track."""
+    if metres < (METRES_PER_MILE if units == "mi" else 1000.0):
+        return f"{metres:.0f} m"
+    return format_distance(metres, units)
 
 
 def _describe_block(block: Step | Repeat, units: Unit, *, repeated: bool = False) -> str:
@@ -167,6 +188,20 @@ def total_distance(metres: float, units: Unit) -> str:
     if units == "mi":
         return f"{metres / METRES_PER_MILE:.1f} mi"
     return f"{metres / 1000.0:.1f} km"
+
+
+def _step_time(fast_s: float, slow_s: float) -> str:
+    """Format the time a distance step takes at its pace band.
+
+    A short rep shows its range in seconds ("70-71 s"). A longer step shows "about"
+    the middle time when the band spans 10 s or less, so "8:27-8:33/mi (about 8:30)"
+    cannot be read as a second pace.
+    """
+    if fast_s < 120 and slow_s < 120:
+        return _time_band(fast_s, slow_s)
+    if slow_s - fast_s <= 10:
+        return f"about {format_duration((fast_s + slow_s) / 2)}"
+    return f"{_time_band(fast_s, slow_s)} in all"
 
 
 def _time_band(fast_s: float, slow_s: float) -> str:
@@ -268,7 +303,7 @@ def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
         rows.append(
             [
                 str(rep.number),
-                format_distance(rep.distance_m, units),
+                rep_distance(rep.distance_m, units),
                 f"{rep.time_s:.1f}",
                 format_pace(rep.pace_s_per_km, units),
                 target,
