@@ -295,7 +295,8 @@ def test_wall_clock_records_runs(settings: Settings, store: Store) -> None:
         notifier=Notifier([], out=io.StringIO()),
         today=SESSION_DAY,
     )
-    outcome = cycle.morning()
+    cycle.morning()
     run = jobs.last_job_runs(store)["morning-summary"]
     assert run.started_utc == wall.now()
-    assert f"date {SESSION_DAY} from --today" in outcome.detail
+    assert run.detail is not None
+    assert f"date {SESSION_DAY} from --today" in run.detail

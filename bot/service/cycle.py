@@ -172,16 +172,18 @@ class Cycle:
                 result = "ok"
                 if detail.startswith(SKIPPED):
                     result, detail = "skipped", detail.removeprefix(SKIPPED)
-                if self._today is not None:
-                    detail = f"{detail}; date {self._today} from --today".lstrip("; ")
                 outcome = JobOutcome(name, result, detail)
                 log.info("job %s finished (run %d): %s", name, run_id, detail)
+            recorded = outcome.detail
+            if self._today is not None:
+                # The run's time is the real one; the stored detail keeps the pinned date.
+                recorded = f"{recorded}; date {self._today} from --today".lstrip("; ")
             jobs.finish_job_run(
                 self.store,
                 run_id,
                 self.wall_clock.now(),
                 result=outcome.result,
-                detail=outcome.detail or None,
+                detail=recorded or None,
                 error=outcome.error,
             )
             self._flush()
