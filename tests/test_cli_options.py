@@ -160,3 +160,9 @@ def test_apscheduler_debug_with_vv() -> None:
     level = logging.getLogger("apscheduler").level
     logging.getLogger("apscheduler").setLevel(logging.NOTSET)
     assert level == logging.DEBUG
+
+
+def test_push_today_race_relative(workdir: Path) -> None:
+    result = invoke("push", "--config", "cal.yaml", "--dry-run", "--json", "--today", "race-26d")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["today"] == SESSION_DAY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import click
 
@@ -30,13 +30,14 @@ DRY_RUN_WORDS = {
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
     hidden=True,
-    help="Local date to push from, instead of today in the athlete's time zone.",
+    help="Local date to push from, instead of today in the athlete's time zone: "
+    "YYYY-MM-DD, race-19d or today.",
 )
 @click.pass_obj
 def push(
-    app: AppContext, dry_run: bool, days: int | None, as_json: bool, today: datetime | None
+    app: AppContext, dry_run: bool, days: int | None, as_json: bool, today: str | None
 ) -> None:
     """Push each session of the next days to Garmin Connect, once, on its local date.
 
@@ -48,7 +49,10 @@ def push(
 
     calendar = app.calendar
     sessions = app.plan
-    start = today.date() if today is not None else local_today(calendar.athlete.timezone)
+    if today is not None:
+        start = app.resolve_date(today, "--today")
+    else:
+        start = local_today(calendar.athlete.timezone)
     horizon = days or max(app.settings.push_horizon_days, 1)
     destination = open_destination(app.settings, app.store)
     report = destination.push(sessions, today=start, days=horizon, dry_run=dry_run)
