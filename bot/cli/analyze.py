@@ -38,7 +38,7 @@ class AnalyzeResult:
     session: PlannedSession | None
     decision: TuningDecision | None
     next_session: PlannedSession | None
-    # The file name, or the activity's name, that the runner knows the run by.
+    # The file name, or the activity's name, by which the runner recognises the run.
     label: str | None = None
     units: Unit = "km"
 

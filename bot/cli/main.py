@@ -36,7 +36,7 @@ COMMANDS = {
 class ZoneFormatter(logging.Formatter):
     """Log formatter that writes each time as ISO 8601 with its UTC offset.
 
-    Times are in `timezone` once the service knows the athlete's (set_log_timezone),
+    Times are in `timezone` once the service has loaded the athlete's (set_log_timezone),
     and in the machine's local time before that.
     """
 
@@ -60,7 +60,7 @@ def configure_logging(verbose: int) -> None:
     """Log to standard error at WARNING, INFO (-v) or DEBUG (-vv).
 
     APScheduler logs every job it adds or runs at INFO, so its logger stays at
-    WARNING unless -vv asks for debug output.
+    WARNING unless -vv is given.
     """
     root = logging.getLogger()
     # Like logging.basicConfig: handlers set up by the embedding program stay as they are.

@@ -168,7 +168,7 @@ def status(app: AppContext, as_json: bool) -> None:
     try:
         timezone = app.calendar.athlete.timezone
     except UserInputError as error:
-        # The status is still useful in UTC; it says why.
+        # The status is still useful in UTC, and the warning gives the reason.
         log.warning("times in UTC: %s", error)
     today = datetime.now(timezone).date()
     result = collect_status(app.settings, app.store, today=today, timezone=timezone)

@@ -57,7 +57,7 @@ def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
 
 
 def describe_run(app: AppContext, key: str, label: str | None, units: Unit) -> str:
-    """Name a stored run as a runner knows it: "<file or name>, <date>, <distance>"."""
+    """Name a stored run the way a runner recognises it: "<file or name>, <date>, <distance>"."""
     from bot.store.activities import get_activity
 
     activity = get_activity(app.store, key)
