@@ -8,6 +8,7 @@ from bot.activities.model import Activity
 from bot.analysis.laps import align_laps
 from bot.analysis.metrics import recovery_metrics, rep_metrics, session_metrics
 from bot.analysis.model import AlignedStep, Method, SessionAnalysis
+from bot.analysis.steady import analyze_steady, is_steady
 from bot.analysis.streams import Series, align_streams, fastest_distance, resample, set_span
 from bot.analysis.structure import fit_step_indices, rep_flat_indices
 from bot.workouts.model import EndKind, FlatStep, Workout
@@ -19,16 +20,27 @@ LAPS_FIT_CONFIDENCE = 0.6
 
 
 def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
-    """Split the run into the workout's steps and measure every rep and recovery."""
+    """Split the run into the workout's steps and measure every rep and recovery.
+
+    A steady workout (no repeats, no recoveries) is measured as one piece instead:
+    its laps are auto-laps, not reps.
+    """
     flat = workout.flat_steps()
-    rep_indices, recovery_indices = rep_flat_indices(workout)
     series = resample(activity.streams) if activity.streams is not None else None
+    if is_steady(workout):
+        steady = analyze_steady(workout, activity, series)
+        steady.notes.extend(_data_notes(activity))
+        return steady
+    rep_indices, recovery_indices = rep_flat_indices(workout)
     notes: list[str] = []
 
     steps: list[AlignedStep] | None = None
     method: Method = "totals"
     confidence = 0.0
-    if activity.laps and not activity.manual:
+    # One lap (or none) says nothing about the steps of a workout with several: the
+    # reps are then looked for in the speed stream.
+    laps_usable = len(activity.laps) > 1 or (len(flat) == 1 and bool(activity.laps))
+    if laps_usable and not activity.manual:
         main_set = (
             (rep_indices[0], max(rep_indices + recovery_indices) + 1) if rep_indices else None
         )
@@ -53,7 +65,10 @@ def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
         fit = align_streams(flat, series, rep_indices, recovery_indices, empty)
         if steps is None or fit.confidence > confidence:
             steps, method, confidence = fit.steps, "streams", fit.confidence
-            notes.append("reps found in the speed stream")
+            if any(not steps[i].missing for i in rep_indices):
+                notes.append("reps found in the speed stream")
+            else:
+                notes.append("not done: no interval structure found in the speed stream")
             notes.extend(fit.notes)
     elif series is None and method in ("laps", "step_index") and confidence < LAPS_FIT_CONFIDENCE:
         notes.append("no streams loaded: fetch them to find the reps")
@@ -61,7 +76,12 @@ def analyze(workout: Workout, activity: Activity) -> SessionAnalysis:
     if steps is None:
         steps = align_laps(flat, []).steps
         method, confidence = "totals", 0.0
-        reason = "a manual activity" if activity.manual else "no laps or streams"
+        if activity.manual:
+            reason = "a manual activity"
+        elif activity.laps:
+            reason = "one lap and no streams"
+        else:
+            reason = "no laps or streams"
         notes.append(f"{reason}: only the totals are known, reps not measured")
 
     if series is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.activities.model import Activity
 from bot.analysis.analyze import analyze, needs_streams
 from bot.analysis.model import SessionAnalysis
+from bot.analysis.steady import match_fit
 from bot.plan import PlannedSession
 
 # Below this score a run on the session's date is taken as some other run.
@@ -42,12 +43,21 @@ def is_run(activity: Activity) -> bool:
 
 
 def match_score(session: PlannedSession, activity: Activity) -> tuple[float, SessionAnalysis]:
-    """Score 0..1 how well the run fits the session's structure and distance."""
+    """Score 0..1 how well the run fits the session's structure and distance.
+
+    A steady session (no repeats) has no structure to fit: its score comes from the
+    distance and the average pace against the band.
+    """
     analysis = analyze(session.workout, activity)
+    if analysis.method == "steady":
+        return match_fit(analysis), analysis
     planned = session.workout.distance_m()
     ratio = activity.distance_m / planned if planned > 0 else 1.0
     distance_fit = max(0.0, 1.0 - abs(1.0 - ratio))
     if analysis.method == "totals":
+        if activity.laps and needs_streams(analysis):
+            # One lap hides the reps: this run is the session only once its streams show them.
+            return 0.2 * distance_fit, analysis
         return 0.5 * distance_fit, analysis
     if rep_mismatch(analysis) is not None:
         # The run's structure is not this session's, however well its steps line up.

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import statistics
 
-from bot.analysis.model import AlignedStep, Colour, RecoveryMetrics, RepMetrics, SessionMetrics
+from bot.analysis.model import (
+    AlignedStep,
+    Colour,
+    RecoveryMetrics,
+    RepMetrics,
+    SessionMetrics,
+    band_verdict,
+)
 from bot.analysis.streams import Series
 
-# A rep counts as inside the band when its pace is within this margin of it, in s/km,
-# so that a rep timed 0.1 s outside by rounding still counts.
-BAND_MARGIN_S_PER_KM = 0.5
 GREEN_FROM = 80
 AMBER_FROM = 60
 
@@ -24,11 +28,11 @@ def rep_metrics(steps: list[AlignedStep], rep_indices: list[int]) -> list[RepMet
         in_band: bool | None = None
         deviation: float | None = None
         if step.target_fast_s_per_km is not None and step.target_slow_s_per_km is not None:
-            in_band = (
-                step.target_fast_s_per_km - BAND_MARGIN_S_PER_KM
-                <= pace
-                <= step.target_slow_s_per_km + BAND_MARGIN_S_PER_KM
+            # Judged on the rounded pace the rep shows, so `verdict` agrees with it.
+            verdict = band_verdict(
+                round(pace, 2), step.target_fast_s_per_km, step.target_slow_s_per_km
             )
+            in_band = verdict == "in"
             mid = (step.target_fast_s_per_km + step.target_slow_s_per_km) / 2
             deviation = round((pace - mid) * 0.4, 2)
         reps.append(

@@ -9,8 +9,27 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-Method = Literal["laps", "step_index", "streams", "totals"]
+Method = Literal["laps", "step_index", "streams", "totals", "steady"]
 Colour = Literal["green", "amber", "red"]
+Verdict = Literal["in", "fast", "slow"]
+
+# A rep counts as inside the band when its pace is within this margin of it, in s/km,
+# so that a rep timed 0.1 s outside by rounding still counts. For a 400 m rep the
+# margin is 0.2 s.
+BAND_MARGIN_S_PER_KM = 0.5
+
+
+def band_verdict(pace_s_per_km: float, fast_s_per_km: float, slow_s_per_km: float) -> Verdict:
+    """Judge a pace against a band: the one rule for "in", "fast" and "slow".
+
+    "in" when fast - BAND_MARGIN_S_PER_KM <= pace <= slow + BAND_MARGIN_S_PER_KM,
+    "fast" below that range and "slow" above it. Paces are s/km.
+    """
+    if pace_s_per_km < fast_s_per_km - BAND_MARGIN_S_PER_KM:
+        return "fast"
+    if pace_s_per_km > slow_s_per_km + BAND_MARGIN_S_PER_KM:
+        return "slow"
+    return "in"
 
 
 @dataclass
@@ -58,6 +77,34 @@ class RepMetrics:
     # Signed: positive is slower than the middle of the target band.
     deviation_s_per_400m: float | None
 
+    @property
+    def verdict(self) -> Verdict | None:
+        """Return "in", "fast" or "slow" by band_verdict, or None without a target.
+
+        `in_band` is True exactly when the verdict is "in"; tables, charts and counts
+        read this so that they agree.
+        """
+        if self.target_fast_s_per_km is None or self.target_slow_s_per_km is None:
+            return None
+        return band_verdict(
+            self.pace_s_per_km, self.target_fast_s_per_km, self.target_slow_s_per_km
+        )
+
+    @property
+    def band_time_s(self) -> tuple[float, float] | None:
+        """Return the fastest and slowest rep time in seconds that count as "in".
+
+        It is the target band over this rep's distance, widened by BAND_MARGIN_S_PER_KM,
+        so a chart that shades it puts every "in" rep inside the shading.
+        """
+        if self.target_fast_s_per_km is None or self.target_slow_s_per_km is None:
+            return None
+        km = self.distance_m / 1000.0
+        return (
+            (self.target_fast_s_per_km - BAND_MARGIN_S_PER_KM) * km,
+            (self.target_slow_s_per_km + BAND_MARGIN_S_PER_KM) * km,
+        )
+
 
 @dataclass
 class RecoveryMetrics:
@@ -81,11 +128,25 @@ class SessionMetrics:
     mean_deviation_pct: float | None
     fade_pct: float | None  # last third of the reps against the first third; positive is slower
     cv_pct: float | None  # rep-to-rep variation of the rep pace
-    hr_drift_bpm: float | None  # average HR of the last third of the reps minus the first third
+    # Average HR of the last third of the reps minus the first third; for a steady run,
+    # of the second half minus the first half.
+    hr_drift_bpm: float | None
     compliance: int  # 0-100
     colour: Colour
     distance_m: float = 0.0
     duration_s: float = 0.0
+    # Steady runs (no repeats): the run against the prescribed distance and pace band.
+    prescribed_distance_m: float | None = None
+    distance_share: float | None = None  # run distance over prescribed distance
+    steady_distance_m: float | None = None  # the steady part, without warm-up and cool-down
+    steady_time_s: float | None = None  # moving time of the steady part
+    pace_s_per_km: float | None = None  # average moving pace of the steady part
+    target_fast_s_per_km: float | None = None
+    target_slow_s_per_km: float | None = None
+    pace_verdict: Verdict | None = None
+    # Second half of the steady part against the first half; positive is slower.
+    pace_drift_pct: float | None = None
+    easy: bool = False  # an easy run: slower than the band is fine
 
 
 @dataclass

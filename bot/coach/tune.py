@@ -19,6 +19,9 @@ Rules, in order:
   most 0.8 % slow, but fewer reps in the band) progresses by half a step. Holding
   there would leave a runner who is 1 % under capability at that pace for good.
 - Anything else holds.
+- A steady family (no repeats and no recoveries: long, easy and marathon-pace runs)
+  holds: the reason says how the last run went against its distance and band.
+- A family with `tuning: {tune: false}` in the calendar holds as written.
 
 A missed or slow session never leads to a faster prescription.
 """
@@ -32,6 +35,7 @@ from datetime import date, timedelta
 from typing import Literal, Protocol
 
 from bot.analysis.model import SessionAnalysis
+from bot.analysis.steady import describe_steady, is_steady
 from bot.coach.bounds import TuningBounds
 from bot.coach.explain import describe_next, describe_result
 from bot.coach.prescription import (
@@ -118,8 +122,13 @@ def decide_next(
     entries = sorted((_entry(item) for item in history), key=lambda e: e.date)
     base = next_session.calendar_workout
     calendar_numbers = read_prescription(base)
-    if calendar_numbers is None or not bounds.tune:
-        why = "not tuned" if not bounds.tune else "no main set with a pace target"
+    if not bounds.tune:
+        why = "not tuned, as the calendar's tuning sets tune: false; no change"
+        return _decision("hold", next_session, next_session.workout, f"{family}: {why}")
+    if is_steady(base):
+        return _decision("hold", next_session, next_session.workout, _steady_reason(entries))
+    if calendar_numbers is None:
+        why = "no main set with a pace target; no change"
         return _decision("hold", next_session, next_session.workout, f"{family}: {why}")
 
     current = next(
@@ -165,6 +174,18 @@ def decide_next(
     # A clean session right after a missed or far-off one only earns half a step.
     cautious = previous is not None and (previous.analysis is None or _far_off(previous.analysis))
     return _judge(next_session, analysis, current, bounds, result, cautious=cautious)
+
+
+def _steady_reason(entries: list[_Entry]) -> str:
+    """Say how the last steady run went; steady runs are kept as written."""
+    last = entries[-1].analysis if entries else None
+    if not entries:
+        return "steady run: first session of the family; no change"
+    if last is None:
+        return "steady run: last session not done; no change"
+    if last.method != "steady":
+        return "steady run: last session not measured as a steady run; no change"
+    return f"{describe_steady(last.metrics)}; no change"
 
 
 def _completion(analysis: SessionAnalysis) -> float:
@@ -259,16 +280,40 @@ def _taper(
     taper_start = race_day - timedelta(days=TAPER_DAYS)
     before = [e.prescription.reps for e in entries if e.prescription and e.date < taper_start]
     peak = max(before, default=current.reps)
-    reps = min(current.reps, max(1, round(peak * TAPER_VOLUME_SHARE)))
+    half = max(1, round(peak * TAPER_VOLUME_SHARE))
+    reps = min(current.reps, half)
     tapered = replace(current, reps=reps)
     last = entries[-1].analysis
-    reason = f"taper, {days_to_race} days to race: reps cut to half of the peak {peak}"
+    reason = f"taper, {days_to_race} days to race: " + _taper_reps_reason(
+        peak, half, current.reps, bounds
+    )
     if last is not None and (last.metrics.mean_deviation_pct or 0.0) > MUCH_SLOWER_PCT:
         tapered = _shift(tapered, bounds.max_pace_change_s_per_km)
         reason += ", pace eased after a slow session"
     else:
         reason += ", pace held"
     return _build("taper", next_session, tapered, bounds, reason)
+
+
+def _taper_reps_reason(peak: int, half: int, current: int, bounds: TuningBounds) -> str:
+    """Say how the taper set the reps, naming the bound that decided when one did."""
+    if current < half:
+        text = f"half of the peak {peak} is {half}; the current {current} reps are kept"
+        reps = current
+    else:
+        text = f"reps cut to {half}, half of the peak {peak}"
+        reps = half
+    if bounds.min_reps is not None and reps < bounds.min_reps:
+        text = (
+            f"half of the peak {peak} is {half}; "
+            f"the calendar's min_reps {bounds.min_reps} keeps {bounds.min_reps}"
+        )
+    elif bounds.max_reps is not None and reps > bounds.max_reps:
+        text = (
+            f"half of the peak {peak} is {half}; "
+            f"the calendar's max_reps {bounds.max_reps} caps it at {bounds.max_reps}"
+        )
+    return text
 
 
 def _shift(p: Prescription, delta_s_per_km: float) -> Prescription:
