@@ -151,6 +151,20 @@ def test_taper_keeps_min_reps() -> None:
     assert numbers.reps == BOUNDS.min_reps
 
 
+def test_taper_min_reps_reason() -> None:
+    plan = sessions(RACE - timedelta(days=21))
+    history = [(plan[0], executed(plan[0], 168.0))]
+    decision = decide_next("speed", history, plan[1], BOUNDS, days_to_race=14)
+    assert "half of the peak 15 is 8; the calendar's min_reps 10 keeps 10" in decision.reason
+
+
+def test_taper_halves_reason() -> None:
+    plan = sessions(RACE - timedelta(days=21))
+    history = [(plan[0], executed(plan[0], 168.0))]
+    decision = decide_next("speed", history, plan[1], TuningBounds(), days_to_race=14)
+    assert "reps cut to 8, half of the peak 15" in decision.reason
+
+
 def test_slow_never_faster() -> None:
     for capability in (178.0, 180.0, 183.0, 190.0):
         for seed in (1, 2, 3):
