@@ -333,17 +333,47 @@ class Cycle:
         from bot.analysis.match import match_session
 
         match = match_session(session, candidates)
+        # When the best run's laps cannot show its structure (auto-laps, one lap), its
+        # speed stream may: load it once and match again.
+        candidate = match.candidate
+        retry = match.activity is None and match.needs_streams and candidate is not None
+        if retry and candidate is not None and self._load_streams(session, candidate, source):
+            match = match_session(session, candidates)
         if match.activity is None:
             log.debug("session %s: %s", session.id, match.reason)
             return None
         activity = match.activity
         analysis = match.analysis or analyze(session.workout, activity)
-        if needs_streams(analysis) and activity.streams is None and source is not None:
-            streams = source.load_streams(activity)
-            if streams is not None:
-                activity.streams = streams
-                analysis = analyze(session.workout, activity)
+        if needs_streams(analysis) and self._load_streams(session, activity, source):
+            analysis = analyze(session.workout, activity)
         return activity, analysis
+
+    def _load_streams(
+        self, session: PlannedSession, activity: Activity, source: ActivitySource | None
+    ) -> bool:
+        """Attach the activity's streams from the source; return whether it now has them.
+
+        A rate-limited source is not an error here: the session stays unanalysed and
+        the next sync tries again.
+        """
+        if activity.streams is not None:
+            return False
+        if source is None:
+            return False
+        try:
+            streams = source.load_streams(activity)
+        except ServiceError as error:
+            log.warning(
+                "session %s: streams of %s not loaded, retrying on the next sync: %s",
+                session.id,
+                activity.key,
+                error,
+            )
+            return False
+        if streams is None:
+            return False
+        activity.streams = streams
+        return True
 
     def _tune(
         self,
