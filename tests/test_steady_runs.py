@@ -198,6 +198,16 @@ def test_steady_totals_only() -> None:
     assert analysis.metrics.pace_s_per_km == pytest.approx(300.0, abs=3)
 
 
+def test_timed_share() -> None:
+    analysis = analyze(parse_workout("60min @ 5:00-5:10/km"), simulated("50min @ 5:05/km"))
+    assert analysis.metrics.time_share == pytest.approx(50 / 60, abs=0.01)
+
+
+def test_timed_note() -> None:
+    analysis = analyze(parse_workout("60min @ 5:00-5:10/km"), simulated("50min @ 5:05/km"))
+    assert analysis.notes[0].startswith("steady run: 50:00 of 1:00:00 (83 %)")
+
+
 # --- The coach keeps steady families -------------------------------------------------------
 
 
@@ -250,6 +260,12 @@ def test_single_lap_not_matched(real_data: Path) -> None:
     activity = load(real_data, "runalyze/strava-export.gpx")
     result = match_session(planned(parse_workout(TRACK_TEXT), activity.local_date), [activity])
     assert result.activity is None
+
+
+def test_single_lap_reason(real_data: Path) -> None:
+    activity = load(real_data, "runalyze/strava-export.gpx")
+    result = match_session(planned(parse_workout(TRACK_TEXT), activity.local_date), [activity])
+    assert result.reason.endswith("no interval structure found in the speed stream")
 
 
 # --- One verdict for every rep --------------------------------------------------------------

@@ -75,6 +75,8 @@ def rep_mismatch(analysis: SessionAnalysis) -> str | None:
     if metrics.reps_prescribed == 0:
         return None
     if not analysis.reps:
+        if analysis.method == "streams":
+            return "no interval structure found in the speed stream"
         return "no reps found"
     if analysis.method == "streams":
         needed = MIN_STREAM_REP_SHARE * metrics.reps_prescribed

@@ -138,6 +138,9 @@ class SessionMetrics:
     # Steady runs (no repeats): the run against the prescribed distance and pace band.
     prescribed_distance_m: float | None = None
     distance_share: float | None = None  # run distance over prescribed distance
+    # A timed workout (its steady steps end on time): moving time against the plan.
+    prescribed_time_s: float | None = None
+    time_share: float | None = None
     steady_distance_m: float | None = None  # the steady part, without warm-up and cool-down
     steady_time_s: float | None = None  # moving time of the steady part
     pace_s_per_km: float | None = None  # average moving pace of the steady part

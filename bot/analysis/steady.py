@@ -3,7 +3,8 @@
 A workout is steady when it has no repeat block and no recovery or rest step: one
 steady step, or a warm-up, steady running and a cool-down. Its laps are the watch's
 auto-laps, not reps, so the run is measured as one piece: distance done against
-the prescribed distance, the average moving pace of the steady part against its
+the prescribed distance (moving time against the prescribed time for a timed
+workout such as "60min @ E"), the average moving pace of the steady part against its
 band, and how pace and heart rate drift from the first half to the second.
 
 The warm-up takes its planned length from the start of the run and the cool-down
@@ -22,7 +23,7 @@ from bot.analysis.metrics import colour_for
 from bot.analysis.model import AlignedStep, SessionAnalysis, SessionMetrics, band_verdict
 from bot.analysis.streams import Series
 from bot.workouts.model import EndKind, FlatStep, StepKind, Workout
-from bot.workouts.pace import Unit, format_distance, format_pace
+from bot.workouts.pace import METRES_PER_MILE, Unit, format_duration, format_pace
 
 # Compliance: this many points for the distance done, the rest for the pace.
 DISTANCE_POINTS = 60
@@ -153,7 +154,15 @@ def analyze_steady(workout: Workout, activity: Activity, series: Series | None) 
 
     fast, slow = _band(active)
     planned = workout.distance_m()
-    share = activity.distance_m / planned if planned > 0 else None
+    distance_share = activity.distance_m / planned if planned > 0 else None
+    share = distance_share
+    planned_time = time_share = None
+    if _timed(active):
+        # "60min @ E" prescribes time; its distance is only an estimate from the band.
+        planned_time = workout.duration_s()
+        done_s = activity.moving_time_s or activity.elapsed_time_s
+        time_share = done_s / planned_time if planned_time > 0 and done_s > 0 else None
+        share = time_share
     easy = _is_easy(workout, active)
     verdict = band_verdict(pace, fast, slow) if None not in (pace, fast, slow) else None  # type: ignore[arg-type]
     score = steady_score(share, pace, fast, slow, easy=easy)
@@ -173,7 +182,9 @@ def analyze_steady(workout: Workout, activity: Activity, series: Series | None) 
         distance_m=round(activity.distance_m, 1),
         duration_s=round(activity.elapsed_time_s or activity.moving_time_s, 1),
         prescribed_distance_m=round(planned, 1) if planned > 0 else None,
-        distance_share=_round(share, 4),
+        distance_share=_round(distance_share, 4),
+        prescribed_time_s=_round(planned_time, 1),
+        time_share=_round(time_share, 4),
         steady_distance_m=round(steady_m, 1),
         steady_time_s=round(steady_s, 1),
         pace_s_per_km=_round(pace, 1),
@@ -183,9 +194,7 @@ def analyze_steady(workout: Workout, activity: Activity, series: Series | None) 
         pace_drift_pct=_round(pace_drift, 1),
         easy=easy,
     )
-    notes.append(describe_steady(metrics))
-    if pace_drift is not None or hr_drift is not None:
-        notes.append(_describe_drift(metrics))
+    notes.extend(steady_lines(metrics))
     if timeline is None:
         notes.append("no laps or streams: distance and pace from the totals, no drift")
     return SessionAnalysis(
@@ -211,6 +220,9 @@ def steady_score(
     easy: bool,
 ) -> int:
     """Score a steady run 0-100: 60 for the distance done, 40 for the pace.
+
+    `share` is the run's distance over the prescribed one, or its moving time over
+    the prescribed time for a timed workout; the pace points shrink with it.
 
     Any pace inside the band (with its margin) scores full. An easy run may run up
     to 10 % slower than its band for free; faster than its band, and either way for
@@ -245,8 +257,8 @@ def pace_fit(
 def match_fit(analysis: SessionAnalysis) -> float:
     """Return 0..1: how likely a steady analysis is the run of its session."""
     m = analysis.metrics
-    share = m.distance_share if m.distance_share is not None else 1.0
-    distance = max(0.0, 1.0 - abs(1.0 - share))
+    share = m.time_share if m.time_share is not None else m.distance_share
+    distance = max(0.0, 1.0 - abs(1.0 - share)) if share is not None else 1.0
     pace = pace_fit(
         m.pace_s_per_km,
         m.target_fast_s_per_km,
@@ -261,16 +273,22 @@ def describe_steady(metrics: SessionMetrics, units: Unit = "km") -> str:
     """Return one line: "steady run: 22.2 of 32.0 km (69 %) at 5:04/km, band ..."."""
     m = metrics
     done = m.distance_m
-    if m.prescribed_distance_m:
+    if m.prescribed_time_s and m.time_share is not None:
+        moving = m.time_share * m.prescribed_time_s
+        text = (
+            f"steady run: {format_duration(moving)} of {format_duration(m.prescribed_time_s)} "
+            f"({round(100 * m.time_share)} %), {_distance(done, units)}"
+        )
+    elif m.prescribed_distance_m:
         planned = _distance(m.prescribed_distance_m, units)
         text = f"steady run: {_distance(done, units).split()[0]} of {planned}"
         text += f" ({round(100 * done / m.prescribed_distance_m)} %)"
     else:
         text = f"steady run: {_distance(done, units)}"
     if m.pace_s_per_km is not None:
-        text += f" at {format_pace(m.pace_s_per_km, units)}"
         if m.steady_distance_m is not None and abs(m.steady_distance_m - done) > 50:
-            text += f" over the steady {_distance(m.steady_distance_m, units)}"
+            text += f"; the steady {_distance(m.steady_distance_m, units)}"
+        text += f" at {format_pace(m.pace_s_per_km, units)}"
     fast, slow = m.target_fast_s_per_km, m.target_slow_s_per_km
     if fast is not None and slow is not None:
         text += f", band {_band_text(fast, slow, units)}"
@@ -287,6 +305,18 @@ def describe_steady(metrics: SessionMetrics, units: Unit = "km") -> str:
             if m.easy and flagged:
                 text += ", too fast for an easy run"
     return text
+
+
+def steady_lines(metrics: SessionMetrics, units: Unit = "km") -> list[str]:
+    """Return the lines that describe a steady run: the run, then its drift if known.
+
+    A steady analysis starts its notes with these lines in km; a display in miles
+    shows steady_lines(metrics, "mi") in their place.
+    """
+    lines = [describe_steady(metrics, units)]
+    if metrics.pace_drift_pct is not None or metrics.hr_drift_bpm is not None:
+        lines.append(_describe_drift(metrics))
+    return lines
 
 
 def _percent(value: float) -> str:
@@ -306,7 +336,7 @@ def _describe_drift(m: SessionMetrics) -> str:
 def _distance(metres: float, units: Unit) -> str:
     if units == "km":
         return f"{metres / 1000:.1f} km"
-    return format_distance(metres, units)
+    return f"{metres / METRES_PER_MILE:.1f} mi"
 
 
 def _band_text(fast: float, slow: float, units: Unit) -> str:
@@ -338,6 +368,12 @@ def _band(active: list[FlatStep]) -> tuple[float | None, float | None]:
     fast = sum(t.fast_s_per_km * w for t, w in weighted) / total
     slow = sum(t.slow_s_per_km * w for t, w in weighted) / total
     return round(fast, 1), round(slow, 1)
+
+
+def _timed(active: list[FlatStep]) -> bool:
+    """Return True when the steady steps end on time and none on distance."""
+    kinds = {f.step.end.kind for f in active}
+    return EndKind.TIME in kinds and EndKind.DISTANCE not in kinds
 
 
 def _is_easy(workout: Workout, active: list[FlatStep]) -> bool:
