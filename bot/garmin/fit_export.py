@@ -21,12 +21,12 @@ import json
 import logging
 import os
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config.settings import Settings
-from bot.garmin.report import Action, PushReport, PushResult
+from bot.garmin.report import Action, PushReport, PushResult, horizon
 from bot.garmin.workout_json import workout_name
 from bot.plan import PlannedSession
 from bot.store.db import Store
@@ -64,10 +64,7 @@ class FitFolderDestination:
     def push(
         self, sessions: list[PlannedSession], *, today: date, days: int, dry_run: bool = False
     ) -> PushReport:
-        horizon_end = today + timedelta(days=max(days, 1) - 1)
-        in_horizon = sorted(
-            (s for s in sessions if today <= s.date <= horizon_end), key=lambda s: (s.date, s.id)
-        )
+        horizon_end, in_horizon = horizon(sessions, today, days)
         log.info("FIT export to %s started: %d sessions", self.folder, len(in_horizon))
         manifest = self._read_manifest()
         file_of_session = {entry["session_id"]: name for name, entry in manifest.items()}

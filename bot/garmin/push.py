@@ -41,7 +41,7 @@ from bot.garmin.client import (
     TransientError,
     connect,
 )
-from bot.garmin.report import Action, PushReport, PushResult
+from bot.garmin.report import Action, PushReport, PushResult, horizon
 from bot.garmin.workout_json import (
     Marker,
     content_hash,
@@ -109,10 +109,7 @@ class GarminDestination:
     def push(
         self, sessions: list[PlannedSession], *, today: date, days: int, dry_run: bool = False
     ) -> PushReport:
-        horizon_end = today + timedelta(days=max(days, 1) - 1)
-        in_horizon = sorted(
-            (s for s in sessions if today <= s.date <= horizon_end), key=lambda s: (s.date, s.id)
-        )
+        horizon_end, in_horizon = horizon(sessions, today, days)
         log.info(
             "push to Garmin Connect started: %d sessions from %s to %s%s",
             len(in_horizon),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, Protocol
 
 from bot.plan import PlannedSession
@@ -41,3 +41,15 @@ class WorkoutDestination(Protocol):
     def push(
         self, sessions: list[PlannedSession], *, today: date, days: int, dry_run: bool = False
     ) -> PushReport: ...
+
+
+def horizon(
+    sessions: list[PlannedSession], today: date, days: int
+) -> tuple[date, list[PlannedSession]]:
+    """Return the horizon's last local date and its sessions, by date then id.
+
+    The horizon is `days` local dates from `today` on, today included (at least one).
+    """
+    end = today + timedelta(days=max(days, 1) - 1)
+    inside = sorted((s for s in sessions if today <= s.date <= end), key=lambda s: (s.date, s.id))
+    return end, inside
