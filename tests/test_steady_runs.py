@@ -66,7 +66,8 @@ def kilometre_laps(activity: Activity) -> list[Lap]:
         if d - start_d >= 1000.0:
             laps.append(Lap(start_t, d - start_d, t - start_t, t - start_t))
             start_t, start_d = t, d
-    laps.append(Lap(start_t, streams.distance_m[-1] - start_d, 1.0, 1.0))
+    end_t, end_d = streams.time_s[-1], streams.distance_m[-1]
+    laps.append(Lap(start_t, end_d - start_d, end_t - start_t, end_t - start_t))
     return laps
 
 
@@ -189,6 +190,14 @@ def test_steady_part_pace() -> None:
 def test_steady_part_green() -> None:
     analysis = analyze(parse_workout(MP_TEXT), simulated(MP_TEXT))
     assert analysis.metrics.colour == "green"
+
+
+def test_steady_part_laps_only() -> None:
+    run = simulated(MP_TEXT)
+    run.streams = None
+    analysis = analyze(parse_workout(MP_TEXT), run)
+    assert analysis.metrics.steady_distance_m == pytest.approx(8000, abs=60)
+    assert analysis.metrics.pace_verdict == "in"
 
 
 def test_steady_totals_only() -> None:

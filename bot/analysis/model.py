@@ -125,6 +125,7 @@ class SessionMetrics:
     mean_time_per_400m_s: float | None
     target_time_per_400m_s: float | None
     mean_deviation_s_per_400m: float | None
+    # For a steady run: percent beyond the band's nearer edge, positive slower, 0 inside.
     mean_deviation_pct: float | None
     fade_pct: float | None  # last third of the reps against the first third; positive is slower
     cv_pct: float | None  # rep-to-rep variation of the rep pace

@@ -2,13 +2,14 @@
 
 A workout is steady when it has no repeat block and no recovery or rest step: one
 steady step, or a warm-up, steady running and a cool-down. Its laps are the watch's
-auto-laps, not reps, so the run is measured as one piece: distance done against
-the prescribed distance (moving time against the prescribed time for a timed
-workout such as "60min @ E"), the average moving pace of the steady part against its
-band, and how pace and heart rate drift from the first half to the second.
+auto-laps, not reps, so the run is measured as one piece. The measures are the
+distance done against the prescribed distance (moving time against the prescribed
+time for a timed workout such as "60min @ E"), the average moving pace of the
+steady part against its band, and the drift of pace and heart rate from the first
+half to the second.
 
 The warm-up takes its planned length from the start of the run and the cool-down
-its planned length from the end; the steady part is what lies between.
+its planned length from the end. The steady part is what lies between.
 """
 
 from __future__ import annotations
@@ -28,10 +29,9 @@ from bot.workouts.pace import METRES_PER_MILE, Unit, format_duration, format_pac
 # Compliance: this many points for the distance done, the rest for the pace.
 DISTANCE_POINTS = 60
 PACE_POINTS = 40
-# Pace outside the band, in percent beyond its nearer edge. An easy run may be this
-# much slower than its band for free, and scores nothing for the pace once it is
-# EASY_SLOW_ZERO_PCT slower. Other steady runs lose all the pace points at
-# ZERO_PCT beyond the band after FREE_PCT for free, either way.
+# Pace outside the band, in percent beyond its nearer edge. An easy run keeps every
+# pace point up to EASY_SLOW_FREE_PCT slower and has none left at EASY_SLOW_ZERO_PCT.
+# Otherwise the pace points fall after FREE_PCT and are gone at ZERO_PCT.
 EASY_SLOW_FREE_PCT = 10.0
 EASY_SLOW_ZERO_PCT = 30.0
 FREE_PCT = 2.0
@@ -76,7 +76,7 @@ class _Timeline:
         return self.time_s[-1]
 
     def moving_s(self, start_s: float, end_s: float) -> float:
-        """Moving seconds between two times; the elapsed time without a stream."""
+        """Return the moving seconds between two times, or the elapsed time without a stream."""
         if self.series is None:
             return end_s - start_s
         distances = self.series.distance_m
@@ -142,8 +142,9 @@ def analyze_steady(workout: Workout, activity: Activity, series: Series | None) 
     else:
         steady_m = timeline.distance_at(end_s) - timeline.distance_at(start_s)
         steady_s = timeline.moving_s(start_s, end_s)
-        if timeline.series is None and activity.elapsed_time_s > 0:
-            steady_s *= activity.moving_time_s / activity.elapsed_time_s or 1.0
+        if timeline.series is None and 0 < activity.moving_time_s <= activity.elapsed_time_s:
+            # Laps give elapsed time only, so the run's share of moving time applies.
+            steady_s *= activity.moving_time_s / activity.elapsed_time_s
     pace = steady_s / steady_m * 1000.0 if steady_m > 0 and steady_s > 0 else None
 
     pace_drift = hr_drift = None
@@ -158,13 +159,15 @@ def analyze_steady(workout: Workout, activity: Activity, series: Series | None) 
     share = distance_share
     planned_time = time_share = None
     if _timed(active):
-        # "60min @ E" prescribes time; its distance is only an estimate from the band.
+        # "60min @ E" prescribes time. Its distance is only an estimate from the band.
         planned_time = workout.duration_s()
         done_s = activity.moving_time_s or activity.elapsed_time_s
         time_share = done_s / planned_time if planned_time > 0 and done_s > 0 else None
         share = time_share
     easy = _is_easy(workout, active)
-    verdict = band_verdict(pace, fast, slow) if None not in (pace, fast, slow) else None  # type: ignore[arg-type]
+    verdict = None
+    if pace is not None and fast is not None and slow is not None:
+        verdict = band_verdict(pace, fast, slow)
     score = steady_score(share, pace, fast, slow, easy=easy)
     metrics = SessionMetrics(
         reps_prescribed=0,
@@ -222,7 +225,7 @@ def steady_score(
     """Score a steady run 0-100: 60 for the distance done, 40 for the pace.
 
     `share` is the run's distance over the prescribed one, or its moving time over
-    the prescribed time for a timed workout; the pace points shrink with it.
+    the prescribed time for a timed workout. The pace points shrink with it.
 
     Any pace inside the band (with its margin) scores full. An easy run may run up
     to 10 % slower than its band for free; faster than its band, and either way for
@@ -255,7 +258,7 @@ def pace_fit(
 
 
 def match_fit(analysis: SessionAnalysis) -> float:
-    """Return 0..1: how likely a steady analysis is the run of its session."""
+    """Return 0..1: how likely it is that the run of a steady analysis is its session."""
     m = analysis.metrics
     share = m.time_share if m.time_share is not None else m.distance_share
     distance = max(0.0, 1.0 - abs(1.0 - share)) if share is not None else 1.0
@@ -270,7 +273,7 @@ def match_fit(analysis: SessionAnalysis) -> float:
 
 
 def describe_steady(metrics: SessionMetrics, units: Unit = "km") -> str:
-    """Return one line: "steady run: 22.2 of 32.0 km (69 %) at 5:04/km, band ..."."""
+    """Return one line, such as "steady run: 22.2 of 32.0 km (69 %) at 5:04/km, band ..."."""
     m = metrics
     done = m.distance_m
     if m.prescribed_time_s and m.time_share is not None:
@@ -310,7 +313,7 @@ def describe_steady(metrics: SessionMetrics, units: Unit = "km") -> str:
 def steady_lines(metrics: SessionMetrics, units: Unit = "km") -> list[str]:
     """Return the lines that describe a steady run: the run, then its drift if known.
 
-    A steady analysis starts its notes with these lines in km; a display in miles
+    A steady analysis starts its notes with these lines in km. A display in miles
     shows steady_lines(metrics, "mi") in their place.
     """
     lines = [describe_steady(metrics, units)]
@@ -345,7 +348,7 @@ def _band_text(fast: float, slow: float, units: Unit) -> str:
 
 
 def _pace_offset_pct(pace: float | None, fast: float | None, slow: float | None) -> float | None:
-    """Percent beyond the nearer edge of the band: positive slower, 0 inside it."""
+    """Return the percent beyond the nearer edge of the band: positive slower, 0 inside."""
     if pace is None or fast is None or slow is None:
         return None
     if band_verdict(pace, fast, slow) == "in":
@@ -381,7 +384,8 @@ def _is_easy(workout: Workout, active: list[FlatStep]) -> bool:
     if labels and all(_easy_label(label) for label in labels):
         return True
     if not labels:
-        return True  # no pace prescribed: nothing to run too fast
+        # No pace is prescribed, so the run cannot be too fast.
+        return True
     name = workout.name.lower()
     return "easy" in name or "recovery" in name
 
@@ -425,7 +429,7 @@ def _lay_out(
     start_s: float,
     end_s: float,
 ) -> None:
-    """Fill the aligned steps: warm-ups and cool-downs by plan, the steady part between."""
+    """Fill the aligned steps: warm-ups and cool-downs by plan and the steady part between."""
     t = timeline.time_s[0]
     for f in flat[:first]:
         following = min(start_s, _step_end(timeline, f, t, forward=True))
@@ -477,7 +481,7 @@ def _drift(timeline: _Timeline, start_s: float, end_s: float) -> tuple[float | N
 
 
 def _lap_hr_drift(activity: Activity, start_s: float, end_s: float) -> float | None:
-    """HR drift from the laps' averages, by the half of the steady part each lap is in."""
+    """Return the HR drift from the laps' averages, by the half each lap's middle is in."""
     mid = (start_s + end_s) / 2
     first: list[float] = []
     second: list[float] = []
