@@ -74,7 +74,7 @@ def test_calendar_session_and_decision(
 def test_json_output(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
     result = run(["analyze", str(real_data / TRACK_FILE), "--json"], environment, tmp_path)
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["session"] == "track-1"
     assert len(data["analysis"]["reps"]) == 6
     assert data["decision"]["session"] == "track-2"
@@ -85,7 +85,7 @@ def test_session_option(real_data: Path, tmp_path: Path, environment: dict[str, 
     args = ["analyze", str(real_data / TRACK_FILE), "--session", "2021-05-18", "--json"]
     result = run(args, environment, tmp_path)
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["session"] == "track-2"
     assert data["decision"] is None
 
@@ -99,7 +99,7 @@ def test_stored_run_by_date(real_data: Path, tmp_path: Path, environment: dict[s
     store.close()
     result = run(["analyze", "--date", "2021-05-11", "--json"], environment, tmp_path)
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert [round(r["time_s"], 1) for r in data["analysis"]["reps"]] == [
         79.5,
         79.1,
@@ -140,7 +140,7 @@ def test_session_race_relative(
     args = ["analyze", str(real_data / TRACK_FILE), "--session", "race-54d", "--json"]
     result = run(args, environment, tmp_path)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["session"] == "track-2"
+    assert json.loads(result.stdout)["session"] == "track-2"
 
 
 def test_date_race_relative(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
@@ -151,7 +151,7 @@ def test_date_race_relative(real_data: Path, tmp_path: Path, environment: dict[s
     store.close()
     result = run(["analyze", "--date", "race-61d", "--json"], environment, tmp_path)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["date"] == "2021-05-11"
+    assert json.loads(result.stdout)["date"] == "2021-05-11"
 
 
 def test_header_names_file(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
@@ -181,6 +181,6 @@ def test_json_keeps_metric(real_data: Path, tmp_path: Path, environment: dict[st
     calendar = Path(environment["PEAKBOT_CONFIG"])
     calendar.write_text(CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
     result = run(["analyze", str(real_data / TRACK_FILE), "--json"], environment, tmp_path)
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert "pace_s_per_km" in data["analysis"]["reps"][0]
     assert data["distance_m"] > 0

@@ -134,7 +134,7 @@ def test_status_times_athlete_zone(workdir: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PEAKBOT_ACTIVITY_DIR", str(EXAMPLE_ACTIVITIES))
     invoke("run", "--config", "cal.yaml", "--once", "--today", SESSION_DAY)
     result = invoke("status", "--config", "cal.yaml", "--json")
-    status = json.loads(result.output)
+    status = json.loads(result.stdout)
     push = next(job for job in status["jobs"] if job["job"] == "push")
     assert status["timezone"] == "Asia/Tokyo"
     assert push["last_run"]["started"].endswith("+09:00")
@@ -165,4 +165,4 @@ def test_apscheduler_debug_with_vv() -> None:
 def test_push_today_race_relative(workdir: Path) -> None:
     result = invoke("push", "--config", "cal.yaml", "--dry-run", "--json", "--today", "race-26d")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["today"] == SESSION_DAY
+    assert json.loads(result.stdout)["today"] == SESSION_DAY

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +39,7 @@ from bot.store.analyses import StoredAnalysis, list_analyses, load_tuned
 from bot.store.db import Store
 from tests.conftest import REPO_ROOT
 from tests.fakes.garmin_server import GarminFake, write_fake_tokens
+from tests.fakes.http import QuietHTTPServer
 from tests.fakes.strava_server import FakeStrava, make_run
 
 pytestmark = pytest.mark.slow
@@ -56,7 +57,7 @@ class Receiver:
     bodies: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self) -> ThreadingHTTPServer:
+    def start(self) -> QuietHTTPServer:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,7 +74,7 @@ class Receiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         return httpd
 

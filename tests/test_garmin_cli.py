@@ -54,7 +54,7 @@ def test_push_help_lists_options(tmp_path: Path, calendar: Path) -> None:
 def test_offline_dry_run_json(tmp_path: Path, calendar: Path) -> None:
     result = invoke(tmp_path, calendar, "push", "--dry-run", "--json", "--today", "2023-04-02")
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert payload["destination"] == "fit"
     assert [r["action"] for r in payload["results"]] == ["created"] * 4
     assert not (tmp_path / "data" / "workouts").exists()

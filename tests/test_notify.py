@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from bot.notify.summary import (
 from bot.store import jobs
 from bot.store.db import Store
 from bot.workouts.model import EndCondition, PaceRange, Repeat, Step, StepKind, Workout
+from tests.fakes.http import QuietHTTPServer
 
 NOW = datetime(2023, 4, 11, 5, 30, tzinfo=UTC)
 
@@ -287,7 +288,7 @@ class JsonSink:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

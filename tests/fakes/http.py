@@ -7,7 +7,9 @@ Fakes subclass `FakeServer`, register handlers with `route`, and can queue fault
 from __future__ import annotations
 
 import json
+import logging
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +56,22 @@ class Fault:
 
 
 Handler = Callable[[Request, re.Match[str]], Response]
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A threaded server that drops a client's closed connection without a traceback.
+
+    The standard handle_error prints to sys.stderr, which can be another test's
+    captured output at that moment (click's CliRunner, for one).
+    """
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        logging.getLogger(__name__).exception("fake server failed on a request")
 
 
 class FakeServer:
@@ -141,8 +159,7 @@ class FakeServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = QuietHTTPServer(("127.0.0.1", 0), _Handler)
         # A short poll interval keeps stop() (which waits for the loop) fast in tests.
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
