@@ -241,37 +241,24 @@ def result_to_dict(result: AnalyzeResult) -> dict[str, Any]:
 
 def render_result(result: AnalyzeResult) -> str:
     from bot.cli.sync import run_distance
-    from bot.workouts.pace import format_duration, format_pace
 
     analysis = result.analysis
     m = analysis.metrics
     activity = result.activity
     title = result.session.title if result.session else result.workout.name or "Workout"
+    steady = analysis.method == "steady"
+    method = "judged as one steady run" if steady else f"aligned from {analysis.method}"
     lines = [
         f"{title}: {result.label or activity.key} on {activity.local_date}, "
         f"{run_distance(activity.distance_m, result.units)}",
-        f"aligned from {analysis.method}, confidence {analysis.confidence:.2f}",
-        "",
-        f"{'rep':>3}  {'distance':>8}  {'time':>7}  {'pace':>10}  {'/400 m':>6}  "
-        f"{'avg HR':>6}  {'max HR':>6}  band",
+        f"{method}, confidence {analysis.confidence:.2f}",
     ]
-    for rep in analysis.reps:
-        band = "-"
-        if rep.in_band is not None:
-            band = "in" if rep.in_band else "out"
-        lines.append(
-            f"{rep.number:>3}  {rep.distance_m:>6.0f} m  {format_duration(rep.time_s, 1):>7}  "
-            f"{format_pace(rep.pace_s_per_km, result.units, decimals=1):>10}  "
-            f"{rep.time_per_400m_s:>6.1f}  "
-            f"{_number(rep.avg_hr):>6}  {_number(rep.max_hr):>6}  {band}"
-        )
-    if analysis.recoveries:
-        lines.append("")
-        lines.append("recoveries: " + ", ".join(_recovery(r) for r in analysis.recoveries))
+    if not steady:
+        lines.extend(_rep_table(result))
     lines.append("")
-    done = "-" if m.reps_completed is None else str(m.reps_completed)
-    in_band = "" if m.reps_in_band is None else f", {m.reps_in_band} inside the band"
-    lines.append(f"reps: {done} of {m.reps_prescribed} done{in_band}")
+    if m.reps_completed is not None:
+        in_band = "" if m.reps_in_band is None else f", {m.reps_in_band} inside the band"
+        lines.append(f"reps: {m.reps_completed} of {m.reps_prescribed} done{in_band}")
     if m.mean_time_per_400m_s is not None:
         target = (
             f" (target {m.target_time_per_400m_s:.1f} s, {m.mean_deviation_s_per_400m:+.1f} s, "
@@ -284,7 +271,9 @@ def render_result(result: AnalyzeResult) -> str:
         drift = "" if m.hr_drift_bpm is None else f", HR drift {m.hr_drift_bpm:+.0f} bpm"
         lines.append(f"fade: {m.fade_pct:+.1f} %, variation (CV) {m.cv_pct:.1f} %{drift}")
     lines.append(f"compliance: {m.compliance}/100 ({m.colour})")
-    for note in analysis.notes:
+    from bot.notify.summary import analysis_notes
+
+    for note in analysis_notes(analysis, result.units):
         lines.append(f"note: {note}")
     if result.session is not None and result.next_session is None:
         lines.append("")
@@ -298,6 +287,29 @@ def render_result(result: AnalyzeResult) -> str:
         lines.append(f"  {result.decision.text}")
         lines.append(f"  because {result.decision.reason}")
     return "\n".join(lines)
+
+
+def _rep_table(result: AnalyzeResult) -> list[str]:
+    """Return the rep table and the recoveries line; the band column is in, fast or slow."""
+    from bot.workouts.pace import format_duration, format_pace
+
+    analysis = result.analysis
+    lines = [
+        "",
+        f"{'rep':>3}  {'distance':>8}  {'time':>7}  {'pace':>10}  {'/400 m':>6}  "
+        f"{'avg HR':>6}  {'max HR':>6}  band",
+    ]
+    for rep in analysis.reps:
+        lines.append(
+            f"{rep.number:>3}  {rep.distance_m:>6.0f} m  {format_duration(rep.time_s, 1):>7}  "
+            f"{format_pace(rep.pace_s_per_km, result.units, decimals=1):>10}  "
+            f"{rep.time_per_400m_s:>6.1f}  "
+            f"{_number(rep.avg_hr):>6}  {_number(rep.max_hr):>6}  {rep.verdict or '-'}"
+        )
+    if analysis.recoveries:
+        lines.append("")
+        lines.append("recoveries: " + ", ".join(_recovery(r) for r in analysis.recoveries))
+    return lines
 
 
 def _recovery(recovery: Any) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 
 from bot.analysis.model import SessionAnalysis
-from bot.workouts.pace import time_for_distance_s
 
 
 def rep_chart_png(analysis: SessionAnalysis, *, title: str = "") -> bytes:
@@ -24,12 +23,11 @@ def rep_chart_png(analysis: SessionAnalysis, *, title: str = "") -> bytes:
     fast: list[float] = []
     slow: list[float] = []
     for rep in analysis.reps:
-        if rep.target_fast_s_per_km is None or rep.target_slow_s_per_km is None:
-            fast.append(float("nan"))
-            slow.append(float("nan"))
-            continue
-        fast.append(time_for_distance_s(rep.target_fast_s_per_km, rep.distance_m))
-        slow.append(time_for_distance_s(rep.target_slow_s_per_km, rep.distance_m))
+        # The shaded strip is the band a rep counts as "in" (with its small margin),
+        # so the colour of every point agrees with where it sits.
+        band = rep.band_time_s
+        fast.append(float("nan") if band is None else band[0])
+        slow.append(float("nan") if band is None else band[1])
 
     # A Figure made directly (not through pyplot) is freed with its last reference,
     # so a long-running service does not collect open figures.

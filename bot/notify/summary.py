@@ -284,6 +284,19 @@ def render_morning(facts: MorningFacts) -> Summary:
 # --- Post-run ---------------------------------------------------------------------------------
 
 
+def analysis_notes(analysis: SessionAnalysis, units: Unit) -> list[str]:
+    """Return the analysis notes, with a steady run's description in the runner's units."""
+    notes = list(analysis.notes)
+    if analysis.method != "steady" or units == "km":
+        return notes
+    from bot.analysis.steady import steady_lines
+
+    in_km = steady_lines(analysis.metrics, "km")
+    if notes[: len(in_km)] == in_km:
+        notes[: len(in_km)] = steady_lines(analysis.metrics, units)
+    return notes
+
+
 def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
     """Return the rep table: number, distance, time, pace, target time, heart rate, verdict."""
     rows: list[list[str]] = []
@@ -294,12 +307,7 @@ def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
             fast = time_for_distance_s(rep.target_fast_s_per_km, rep.distance_m)
             slow = time_for_distance_s(rep.target_slow_s_per_km, rep.distance_m)
             target = f"{fast:.1f}-{slow:.1f}"
-            if rep.pace_s_per_km < rep.target_fast_s_per_km:
-                verdict = "fast"
-            elif rep.pace_s_per_km > rep.target_slow_s_per_km:
-                verdict = "slow"
-            else:
-                verdict = "ok"
+            verdict = "ok" if rep.verdict == "in" else (rep.verdict or "")
         rows.append(
             [
                 str(rep.number),
@@ -344,8 +352,10 @@ def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
             f"{metrics.reps_in_band or 0} in the target band."
         )
     rows = rep_rows(facts.analysis, facts.units)
-    table_lines = _text_table(REP_HEADER, rows) if rows else ["No reps were found in this run."]
-    notes = [f"Note: {note}" for note in facts.analysis.notes]
+    steady = facts.analysis.method == "steady"
+    no_reps = [] if steady else ["No reps were found in this run."]
+    table_lines = _text_table(REP_HEADER, rows) if rows else no_reps
+    notes = [f"Note: {note}" for note in analysis_notes(facts.analysis, facts.units)]
     decision_lines: list[str] = []
     if facts.decision is not None:
         change = facts.decision.text if facts.decision.text else "no change"
@@ -366,7 +376,7 @@ def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
     body = [
         f'<p style="color:{colour};font-weight:bold">{html.escape(lines[0])}</p>',
         _paragraphs(lines[1:]),
-        _html_table(REP_HEADER, rows) if rows else "<p>No reps were found in this run.</p>",
+        _html_table(REP_HEADER, rows) if rows else _paragraphs(no_reps),
     ]
     if chart_png is not None:
         body.append(f'<p><img src="cid:{CHART_NAME}" alt="Rep times against the target band"></p>')
