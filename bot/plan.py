@@ -1,7 +1,8 @@
 """The plan: calendar sessions resolved to absolute workouts.
 
-A tuned prescription stored by the coach replaces the calendar's text for its
-session until the calendar's own text for that session changes.
+A tuned prescription stored by the coach replaces the calendar's text for the one
+session it was decided for (same id, date and workout) until the calendar's own
+text for that session changes.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ class TunedPrescription:
     text: str  # compact workout text that replaces the calendar's
     calendar_text: str  # the calendar's text when the tuning was decided
     reason: str
+    # The session's local date and workout key when the tuning was decided. A
+    # prescription without them (from a caller that does not know them) is matched
+    # by session id and calendar text only.
+    session_date: date | None = None
+    workout_key: str | None = None
+
+    def fits(self, session_id: str, session_date: date, workout_key: str) -> bool:
+        """True when this prescription was decided for that session id, date and workout."""
+        return (
+            self.session_id == session_id
+            and (self.session_date is None or self.session_date == session_date)
+            and (self.workout_key is None or self.workout_key == workout_key)
+        )
 
 
 @dataclass(frozen=True)
@@ -84,9 +98,11 @@ def build_plan(
 ) -> list[PlannedSession]:
     """Resolve every calendar session, in date order, to a workout with absolute paces.
 
-    A tuned prescription replaces its session's text only while its `calendar_text`
-    equals the calendar's current text for that session. Once the runner edits that
-    workout in the calendar, the calendar wins. A tuned text that no longer parses is
+    A tuned prescription replaces its session's text only when it was decided for
+    that session (same id, local date and workout key) and while its `calendar_text`
+    equals the calendar's current text for that session. A prescription decided for
+    another calendar's session of the same id is ignored, and once the runner edits
+    that workout in the calendar, the calendar wins. A tuned text that no longer parses is
     logged and ignored. Raises WorkoutTextError for a calendar text that does not
     parse, which load_calendar has already ruled out.
     """
@@ -107,6 +123,17 @@ def build_plan(
 
         prescription = tuned.get(session.id)
         workout, text = calendar_workout, definition.text
+        if prescription is not None and not prescription.fits(
+            session.id, session.date, definition.key
+        ):
+            logger.info(
+                "session %s: tuned prescription ignored, it was decided for %s %s on %s",
+                session.id,
+                prescription.workout_key,
+                prescription.session_id,
+                prescription.session_date,
+            )
+            prescription = None
         if prescription is not None and not same_text(prescription.calendar_text, definition.text):
             logger.info(
                 "session %s: calendar text changed since tuning, tuned prescription dropped",

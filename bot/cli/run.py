@@ -56,6 +56,12 @@ def run(app: AppContext, once: bool, today: str | None) -> None:
     With --once, run one cycle and exit: for cron and for a first try. With no
     accounts configured, workouts go to FIT files, runs come from the activity
     folder and summaries to standard output and the summaries folder.
+
+    The schedule, in the athlete's time zone, comes from settings in the
+    environment or .env (see .env.example): PEAKBOT_PUSH_TIME (daily push, 04:30),
+    PEAKBOT_SYNC_MINUTES (sync interval, 30), PEAKBOT_WAKING_HOURS (when syncs
+    run, 06:00-22:00) and PEAKBOT_MORNING_TIME (morning summary, 06:30). A calendar
+    edit or SIGHUP reloads the calendar and pushes at once.
     """
     from bot.service.lock import ProcessLock
 
@@ -112,24 +118,32 @@ def summary(app: AppContext, on_date: str | None, kind: str | None, send: bool) 
     """Show the summaries stored for a date; with --send, deliver them again.
 
     A morning summary that was never composed for that date is composed now
-    (and stored and sent only with --send). A post-run summary of a run too old to
-    send when it was analysed is stored unsent; --send sends it.
+    (and stored and sent only with --send); that needs a valid calendar, while
+    stored summaries show from the store alone. A post-run summary of a run too old
+    to send when it was analysed is stored unsent; --send sends it.
     """
-    from bot.notify.deliver import flush_outbox
+    from bot.notify.deliver import Notifier, flush_outbox
     from bot.notify.summary import render_morning
+    from bot.service.clock import SystemClock
     from bot.store import jobs
 
+    # Stored summaries come from the store alone, so they show even while the
+    # calendar file is invalid; only today's date and composing a morning need it.
     day = app.resolve_date(on_date, "--date") if on_date is not None else None
-    cycle = _open_cycle(app, today=day)
-    day = cycle.today()
+    cycle = _open_cycle(app, today=None) if day is None else None
+    if day is None:
+        assert cycle is not None
+        day = cycle.today()
     stored = jobs.list_summaries(app.store, local_date=day, kind=kind)
     if kind in (None, "morning") and not any(s.kind == "morning" for s in stored):
-        rendered = render_morning(cycle.morning_facts(day))
+        if cycle is None or cycle.today() != day:
+            cycle = _open_cycle(app, today=day)
         if send:
-            created = cycle.store_summary(rendered)
+            created = cycle.store_morning(day)
             if created is not None:
                 stored.append(created)
         else:
+            rendered = render_morning(cycle.morning_facts(day))
             click.echo(rendered.text + "\n\n(composed now; not stored or sent)\n")
     if not stored and kind == "post-run":
         raise PeakbotError(f"no post-run summary for {day}: no run was analysed on that date")
@@ -142,14 +156,14 @@ def summary(app: AppContext, on_date: str | None, kind: str | None, send: bool) 
             click.echo(f"--- {item.kind} {item.local_date}{late} ---\n{item.text}\n")
         return
 
-    now = cycle.wall_clock.now()
+    notifier = cycle.notifier if cycle is not None else Notifier(app.settings.apprise_urls)
+    clock = cycle.clock if cycle is not None else SystemClock()
+    now = cycle.wall_clock.now() if cycle is not None else clock.now()
     for item in stored:
-        for target in cycle.notifier.targets():
+        for target in notifier.targets():
             if not jobs.add_delivery(app.store, item.id, target, now):
                 jobs.requeue_delivery(app.store, item.id, target, now)
-    report = flush_outbox(
-        app.store, cycle.notifier, cycle.clock.now, summary_ids={s.id for s in stored}
-    )
+    report = flush_outbox(app.store, notifier, clock.now, summary_ids={s.id for s in stored})
     click.echo(f"sent {report.sent}, failed {report.failed}", err=True)
     if report.failed:
         sys.exit(1)

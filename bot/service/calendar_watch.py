@@ -15,6 +15,9 @@ from bot.errors import UserInputError
 
 log = logging.getLogger(__name__)
 
+# The last line of `problem`, after one line per problem in the file.
+KEPT = "The last valid calendar stays in use; fix the file and it is reloaded within a minute."
+
 
 class CalendarWatch:
     def __init__(self, path: Path) -> None:
@@ -52,12 +55,13 @@ class CalendarWatch:
             try:
                 calendar = load_calendar(self.path)
             except UserInputError as error:
-                self.problem = (
-                    f"{error} The last valid calendar is still in use; fix the file and it "
-                    "is reloaded within a minute."
-                )
+                problems = _problem_lines(error)
+                self.problem = "\n".join([*problems, KEPT])
+                for line in problems:
+                    log.error("calendar is invalid: %s", line)
                 log.error(
-                    "calendar %s is invalid, keeping the last valid one: %s", self.path, error
+                    "calendar %s: keeping the last valid calendar until the file is fixed",
+                    self.path,
                 )
                 return False
             self.calendar = calendar
@@ -71,3 +75,10 @@ class CalendarWatch:
         except OSError:
             return None
         return (info.st_mtime_ns, info.st_size)
+
+
+def _problem_lines(error: UserInputError) -> list[str]:
+    """One line per problem: a CalendarError lists them, any other error is one."""
+    lines = getattr(error, "lines", None)
+    found = lines() if callable(lines) else str(error).splitlines()
+    return [line.strip() for line in found if line.strip()] or [str(error)]

@@ -13,12 +13,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import Settings
 from bot.errors import PeakbotError, ServiceError
-from bot.notify.deliver import Notifier, flush_outbox, write_summary_files
+from bot.notify.deliver import Notifier, flush_outbox, summary_file_stem, write_summary_files
 from bot.notify.summary import (
     MORNING,
     MorningFacts,
@@ -219,13 +220,28 @@ class Cycle:
 
     def check_calendar(self, *, force: bool = False) -> JobOutcome | None:
         """Reload a changed calendar; recorded as a job run only when something changed."""
+        return self._check_calendar(force=force)[1]
+
+    def reload_calendar(self, *, force: bool = False) -> list[JobOutcome]:
+        """Check the calendar file and push at once when a new calendar is in use.
+
+        An edit made during the day reaches the watch without waiting for the daily
+        push; a push with nothing changed costs a comparison per session.
+        """
+        changed, outcome = self._check_calendar(force=force)
+        outcomes = [outcome] if outcome is not None else []
+        if changed:
+            outcomes.append(self.push())
+        return outcomes
+
+    def _check_calendar(self, *, force: bool) -> tuple[bool, JobOutcome | None]:
         before = self.calendar.problem
         changed = self.calendar.check(force=force)
         if not changed and self.calendar.problem == before and not force:
-            return None
+            return False, None
         self._save_calendar_problem()
         detail = "calendar reloaded" if changed else "calendar kept"
-        return self.run_job(CALENDAR, lambda: self._calendar_result(detail))
+        return changed, self.run_job(CALENDAR, lambda: self._calendar_result(detail))
 
     def _calendar_result(self, detail: str) -> str:
         if self.calendar.problem:
@@ -471,11 +487,29 @@ class Cycle:
         late_at = None
         if allow_late and self._today is None and local_now - scheduled > LATE_AFTER:
             late_at = local_now
-        summary = render_morning(self.morning_facts(today, late_at=late_at))
-        self.store_summary(summary)
+        self.store_morning(today, late_at=late_at)
         return f"morning summary for {today}" + (" (late)" if late_at else "")
 
+    def store_morning(
+        self, today: date, *, late_at: datetime | None = None
+    ) -> jobs.StoredSummary | None:
+        """Compose, store and queue the morning summary; mark the tunings it reports.
+
+        None when a morning summary for `today` exists.
+        """
+        facts, note_ids = self._morning_facts(today, late_at=late_at)
+        stored = self.store_summary(render_morning(facts))
+        if stored is not None and note_ids:
+            jobs.mark_tuning_reported(self.store, note_ids, stored.id)
+        return stored
+
     def morning_facts(self, today: date, *, late_at: datetime | None = None) -> MorningFacts:
+        """The facts of the morning summary for `today`, with the tunings not yet reported."""
+        return self._morning_facts(today, late_at=late_at)[0]
+
+    def _morning_facts(
+        self, today: date, *, late_at: datetime | None
+    ) -> tuple[MorningFacts, list[int]]:
         from bot.store.activities import list_activities
 
         calendar: Calendar = self.calendar.current()
@@ -490,15 +524,16 @@ class Cycle:
             for a in list_activities(self.store, since=week_start)
             if week_start <= a.local_date <= min(today, week_end)
         )
-        last_morning = jobs.last_summary(self.store, MORNING)
         by_id = {s.id: s for s in plan}
         tuned = []
-        for note in jobs.tuning_notes_since(
-            self.store, last_morning.created_utc if last_morning else None
-        ):
+        # Each tuning is reported by the first morning summary after it, whatever the
+        # clock says: `run --once` composes the morning just before the sync that tunes.
+        note_ids: list[int] = []
+        for note in jobs.unreported_tuning_notes(self.store):
             target = by_id.get(note.next_session_id or "")
             if target is None or target.date < today:
                 continue
+            note_ids.append(note.id)
             tuned.append(
                 TuningLine(
                     target.id,
@@ -507,7 +542,7 @@ class Cycle:
                     note.reason,
                 )
             )
-        return MorningFacts(
+        facts = MorningFacts(
             today=today,
             units=calendar.athlete.units,
             session=_view(todays[0]) if todays else None,
@@ -522,24 +557,48 @@ class Cycle:
             scheduled_time=self.settings.morning_summary_time,
             calendar_problem=self.calendar_problem(),
         )
+        return facts, note_ids
 
     def store_summary(self, summary: Summary, *, send: bool = True) -> jobs.StoredSummary | None:
-        """Store a rendered summary and write its files; queue its deliveries when `send`."""
+        """Store a rendered summary and write its files; queue its deliveries when `send`.
+
+        The summaries folder is a second record of what went out: a summary the store
+        does not know but whose text file exists (the database was deleted) is
+        recorded as sent, and neither sent nor written again.
+        """
+        now = self.clock.now()
+        sent_file = self._summary_file(summary, now)
+        already_sent = (
+            sent_file.exists()
+            and jobs.get_summary(self.store, summary.kind, summary.local_date, summary.session_id)
+            is None
+        )
         stored = jobs.create_summary(
             self.store,
             kind=summary.kind,
             local_date=summary.local_date,
             session_id=summary.session_id,
-            now=self.clock.now(),
+            now=now,
             late=summary.late,
             title=summary.title,
             text=summary.text,
             html=summary.html,
             chart_png=summary.chart_png,
             targets=self.notifier.targets() if send else [],
+            already_sent=already_sent,
         )
         if stored is None:
             return None
+        if already_sent:
+            log.warning(
+                "%s summary for %s%s: the store had no record but %s exists; "
+                "recorded as sent, not sent again",
+                summary.kind,
+                summary.local_date,
+                f" ({summary.session_id})" if summary.session_id else "",
+                sent_file,
+            )
+            return stored
         try:
             write_summary_files(stored, self.settings.summaries_dir)
         except OSError as error:
@@ -550,6 +609,22 @@ class Cycle:
                 error,
             )
         return stored
+
+    def _summary_file(self, summary: Summary, now: datetime) -> Path:
+        """The text file `write_summary_files` writes for this summary."""
+        placeholder = jobs.StoredSummary(
+            id=0,
+            kind=summary.kind,
+            local_date=summary.local_date,
+            session_id=summary.session_id,
+            created_utc=now,
+            late=summary.late,
+            title=summary.title,
+            text=summary.text,
+            html=summary.html,
+            chart_png=None,
+        )
+        return self.settings.summaries_dir / f"{summary_file_stem(placeholder)}.txt"
 
     # --- Start-up ---------------------------------------------------------------------------
 

@@ -60,5 +60,7 @@ def save_tuned(store: Store, next_session: PlannedSession, decision: TuningDecis
             text=decision.text,
             calendar_text=next_session.calendar_text,
             reason=decision.reason,
+            session_date=next_session.date,
+            workout_key=next_session.workout_key,
         ),
     )

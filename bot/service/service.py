@@ -2,7 +2,8 @@
 
 Schedule, in the athlete's time zone: push daily at PEAKBOT_PUSH_TIME, sync every
 PEAKBOT_SYNC_MINUTES within PEAKBOT_WAKING_HOURS, the morning summary at
-PEAKBOT_MORNING_TIME, and a calendar file check every minute. At start-up the
+PEAKBOT_MORNING_TIME, and a calendar file check every minute, with a push right
+after each reload so that a same-day edit reaches the watch. At start-up the
 service catches up: push, a missed morning summary (marked late), sync.
 
 Each job has max_instances=1 and coalesce=True, and all of them share the cycle's
@@ -75,7 +76,7 @@ class Service:
     def calendar_job(self, force: bool = False) -> None:
         if self._stop:
             return
-        self.cycle.check_calendar(force=force)
+        self.cycle.reload_calendar(force=force)
         if self._scheduler is not None and self.cycle.timezone.key != self._timezone_key:
             log.info("athlete time zone is now %s; rescheduling jobs", self.cycle.timezone.key)
             self._schedule(self._scheduler)

@@ -172,7 +172,9 @@ def format_status(status: dict[str, Any]) -> str:
         else "Last error: none"
     )
     if status["calendar_problem"]:
-        lines.append(f"Calendar problem: {status['calendar_problem']}")
+        problem_lines = str(status["calendar_problem"]).splitlines()
+        lines.append(f"Calendar problem: {problem_lines[0]}")
+        lines.extend(f"  {line}" for line in problem_lines[1:])
     counts = status["deliveries"]
     if counts:
         lines.append(

@@ -1,9 +1,9 @@
 """Stored session analyses and the coach's tuned prescriptions.
 
 An analysis row is keyed by the session it measured; a prescription row is keyed by
-the session it will change, and keeps the calendar's text of that session at the
-time of the decision so that build_plan can drop it once the runner edits the
-calendar.
+the session it will change. It keeps that session's local date, workout key and
+calendar text at the time of the decision, so that build_plan applies it to that
+session only and drops it once the runner edits the calendar.
 """
 
 from __future__ import annotations
@@ -46,6 +46,18 @@ MIGRATIONS = [
             reason TEXT NOT NULL,
             decided_at TEXT NOT NULL DEFAULT (datetime('now'))
         );
+        """,
+    ),
+    (
+        "analyses_2",
+        # Rows from before this migration do not say which session date and workout
+        # they were decided for, so they could apply to another calendar's session of
+        # the same id (the example's, say). They are dropped; the coach tunes the
+        # family again after its next analysed session.
+        """
+        ALTER TABLE prescriptions ADD COLUMN session_date TEXT;
+        ALTER TABLE prescriptions ADD COLUMN workout_key TEXT;
+        DELETE FROM prescriptions;
         """,
     ),
 ]
@@ -134,20 +146,24 @@ def save_tuned(store: Store, prescription: TunedPrescription) -> None:
     """Insert or replace the tuned prescription of the session it applies to."""
     with store.transaction() as conn:
         conn.execute(
-            "INSERT OR REPLACE INTO prescriptions (session_id, text, calendar_text, reason)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO prescriptions"
+            " (session_id, text, calendar_text, reason, session_date, workout_key)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (
                 prescription.session_id,
                 prescription.text,
                 prescription.calendar_text,
                 prescription.reason,
+                prescription.session_date.isoformat() if prescription.session_date else None,
+                prescription.workout_key,
             ),
         )
 
 
 def load_tuned(store: Store) -> dict[str, TunedPrescription]:
     rows = store.conn.execute(
-        "SELECT session_id, text, calendar_text, reason FROM prescriptions"
+        "SELECT session_id, text, calendar_text, reason, session_date, workout_key"
+        " FROM prescriptions"
     ).fetchall()
     return {
         row["session_id"]: TunedPrescription(
@@ -155,6 +171,8 @@ def load_tuned(store: Store) -> dict[str, TunedPrescription]:
             text=row["text"],
             calendar_text=row["calendar_text"],
             reason=row["reason"],
+            session_date=date.fromisoformat(row["session_date"]) if row["session_date"] else None,
+            workout_key=row["workout_key"],
         )
         for row in rows
     }

@@ -83,6 +83,19 @@ MIGRATIONS = [
         );
         """,
     ),
+    (
+        "jobs-004-reported-tuning",
+        # Which morning summary reported each tuning note. Notes decided before a
+        # stored morning summary count as reported by the first such summary; a note
+        # decided in the same second as one was not in it, so it stays unreported.
+        """
+        ALTER TABLE tuning_notes ADD COLUMN reported_in INTEGER;
+        UPDATE tuning_notes SET reported_in = (
+            SELECT min(id) FROM summaries
+            WHERE kind = 'morning' AND created_utc > tuning_notes.decided_utc
+        );
+        """,
+    ),
 ]
 
 # Delivery states, in the order a delivery passes through them.
@@ -303,11 +316,14 @@ def create_summary(
     html: str,
     chart_png: bytes | None,
     targets: list[str],
+    already_sent: bool = False,
 ) -> StoredSummary | None:
     """Store a summary and a pending delivery per target in one transaction.
 
     Returns None, and stores nothing, when a summary with the same kind, local date and
     session id exists: that is what keeps a restart from composing a message twice.
+    With `already_sent` the deliveries are recorded as sent, for a summary that went
+    out before the store lost its record of it.
     """
     with store.transaction() as conn:
         cursor = conn.execute(
@@ -333,7 +349,7 @@ def create_summary(
             conn.execute(
                 "INSERT INTO deliveries (summary_id, target, state, updated_utc)"
                 " VALUES (?, ?, ?, ?)",
-                (summary_id, target, PENDING, _iso(now)),
+                (summary_id, target, SENT if already_sent else PENDING, _iso(now)),
             )
     assert summary_id is not None
     return get_summary_by_id(store, summary_id)
@@ -436,6 +452,8 @@ class TuningNote:
     action: str
     text: str | None  # the new prescription's workout text
     reason: str
+    id: int = 0
+    reported_in: int | None = None  # the id of the morning summary that reported it
 
 
 def record_tuning(
@@ -448,7 +466,10 @@ def record_tuning(
     text: str | None,
     reason: str,
 ) -> None:
-    """Record the coach's decision after a session; a later decision for it replaces this."""
+    """Record the coach's decision after a session; a later decision for it replaces this.
+
+    A replaced decision counts as unreported again, so the next morning summary says it.
+    """
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO tuning_notes"
@@ -456,7 +477,7 @@ def record_tuning(
             " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (session_id) DO UPDATE SET next_session_id = excluded.next_session_id,"
             " decided_utc = excluded.decided_utc, action = excluded.action,"
-            " text = excluded.text, reason = excluded.reason",
+            " text = excluded.text, reason = excluded.reason, reported_in = NULL",
             (session_id, next_session_id, _iso(now), action, text, reason),
         )
 
@@ -470,17 +491,37 @@ def tuning_notes_since(store: Store, since: datetime | None) -> list[TuningNote]
             "SELECT * FROM tuning_notes WHERE decided_utc > ? ORDER BY decided_utc, id",
             (_iso(since),),
         ).fetchall()
-    return [
-        TuningNote(
-            session_id=row["session_id"],
-            next_session_id=row["next_session_id"],
-            decided_utc=datetime.fromisoformat(row["decided_utc"]),
-            action=row["action"],
-            text=row["text"],
-            reason=row["reason"],
+    return [_tuning_note(row) for row in rows]
+
+
+def unreported_tuning_notes(store: Store) -> list[TuningNote]:
+    """Return the tuning decisions no morning summary has reported yet, oldest first."""
+    rows = store.conn.execute(
+        "SELECT * FROM tuning_notes WHERE reported_in IS NULL ORDER BY decided_utc, id"
+    ).fetchall()
+    return [_tuning_note(row) for row in rows]
+
+
+def mark_tuning_reported(store: Store, note_ids: list[int], summary_id: int) -> None:
+    """Record that the morning summary `summary_id` reported these tuning notes."""
+    with store.transaction() as conn:
+        conn.executemany(
+            "UPDATE tuning_notes SET reported_in = ? WHERE id = ? AND reported_in IS NULL",
+            [(summary_id, note_id) for note_id in note_ids],
         )
-        for row in rows
-    ]
+
+
+def _tuning_note(row: Any) -> TuningNote:
+    return TuningNote(
+        session_id=row["session_id"],
+        next_session_id=row["next_session_id"],
+        decided_utc=datetime.fromisoformat(row["decided_utc"]),
+        action=row["action"],
+        text=row["text"],
+        reason=row["reason"],
+        id=row["id"],
+        reported_in=row["reported_in"],
+    )
 
 
 # --- Service state ----------------------------------------------------------------------------
