@@ -55,9 +55,9 @@ def test_embedded_workout_no_calendar(real_data: Path, tmp_path: Path) -> None:
     result = run(["analyze", str(real_data / TRACK_FILE)], env, tmp_path)
     assert result.exit_code == 0, result.output
     assert "Intervall 6x400m" in result.output
-    assert "aligned from step_index" in result.output
-    assert "1:19.5" in result.output
-    assert "1:22.9" in result.output
+    assert "aligned to the watch's workout steps (sure, fit 0.98 of 1)" in result.output
+    assert "79.5" in result.output
+    assert "82.9" in result.output
     assert "compliance:" in result.output
 
 

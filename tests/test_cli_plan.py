@@ -322,6 +322,7 @@ def test_plan_json(environment: dict[str, str], tmp_path: Path) -> None:
         "calendar_text",
         "tuned",
         "note",
+        "steps",
     }
     assert reference["date"] == "2023-04-04"
     assert reference["days_to_race"] == 19
@@ -457,6 +458,9 @@ def test_show_json_rep_target(environment: dict[str, str], tmp_path: Path) -> No
         "fast_s_per_km": 174.0,
         "slow_s_per_km": 178.0,
         "mid_s_per_km": 176.0,
+        "fast_s_per_mi": 280.03,
+        "slow_s_per_mi": 286.46,
+        "mid_s_per_mi": 283.24,
         "label": "2'56''/km",
         "pace_per_km": "2:56/km",
         "pace_per_mi": "4:43/mi",

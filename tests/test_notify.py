@@ -93,6 +93,10 @@ def analysis(times: list[float]) -> SessionAnalysis:
     return SessionAnalysis("laps", 0.95, reps, [], [], metrics, workout_name="Speed Sharpen")
 
 
+# A tuned prescription as the coach stores it: compact text with absolute paces.
+TUNED_TEXT = "5min warmup; 2km @ 3:58-4:02/km; 16x(400m @ 2:55-2:57.5/km, 60s rest); 5min cooldown"
+
+
 def post_run_summary() -> Summary:
     facts = PostRunFacts(
         session=session_view(),
@@ -101,7 +105,7 @@ def post_run_summary() -> Summary:
         activity_name="Track",
         activity_distance_m=9800.0,
         activity_time_s=3200.0,
-        decision=TuningLine("speed-sharpen-2", "Speed Sharpen", "16 x 400 m", "all reps in band"),
+        decision=TuningLine("speed-sharpen-2", "Speed Sharpen", TUNED_TEXT, "all reps in band"),
     )
     return render_post_run(facts)
 
@@ -114,7 +118,7 @@ def morning_facts(**changes: Any) -> MorningFacts:
         "next_session": None,
         "race_name": "London Marathon",
         "race_date": date(2023, 4, 23),
-        "tuned": [TuningLine("speed-sharpen-1", "Speed Sharpen", "16 x 400 m", "reps in band")],
+        "tuned": [TuningLine("speed-sharpen-1", "Speed Sharpen", TUNED_TEXT, "reps in band")],
         "week_start": date(2023, 4, 10),
         "week_planned_m": 52000.0,
         "week_done_m": 10000.0,
@@ -173,7 +177,7 @@ def test_morning_week_distance() -> None:
 
 def test_morning_tuning_reason() -> None:
     text = render_morning(morning_facts()).text
-    assert "Speed Sharpen: 16 x 400 m. Why: reps in band" in text
+    assert "16 x (400 m at 2:55-2:58/km (70-71 s each), then 1:00 rest); 5:00 cool-down easy. Why: reps in band" in text
 
 
 def test_morning_late_says_so() -> None:

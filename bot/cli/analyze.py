@@ -56,8 +56,8 @@ class AnalyzeResult:
     "--session",
     "session_day",
     metavar="DATE",
-    help="Compare with the calendar session of this local date: YYYY-MM-DD, race-19d or "
-    "today. Default: the session on the run's date, else the workout embedded in the FIT file.",
+    help="Compare with the calendar session of this local date: YYYY-MM-DD, race-19d or today.",
+    show_default="the session on the run's date, else the workout embedded in the FIT file",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis and decision as JSON.")
 @click.pass_obj
@@ -132,10 +132,10 @@ def analyze_run(
             "pass --session DATE"
         )
 
-    decision, following = _decide(app, plan, session, analysis)
+    units: Unit = calendar.athlete.units if calendar else "km"
+    decision, following = _decide(app, plan, session, analysis, units)
     if label is None:
         label = _file_name(app, activity.key) or activity.name
-    units: Unit = calendar.athlete.units if calendar else "km"
     return AnalyzeResult(
         activity, workout, analysis, session, decision, following, label=label, units=units
     )
@@ -191,6 +191,7 @@ def _decide(
     plan: list[PlannedSession],
     session: PlannedSession | None,
     analysis: SessionAnalysis,
+    units: Unit,
 ) -> tuple[TuningDecision | None, PlannedSession | None]:
     if session is None:
         return None, None
@@ -214,6 +215,7 @@ def _decide(
         following,
         following.bounds,
         days_to_race=following.days_to_race,
+        units=units,
     )
     return decision, following
 
@@ -247,11 +249,10 @@ def render_result(result: AnalyzeResult) -> str:
     activity = result.activity
     title = result.session.title if result.session else result.workout.name or "Workout"
     steady = analysis.method == "steady"
-    method = "judged as one steady run" if steady else f"aligned from {analysis.method}"
     lines = [
         f"{title}: {result.label or activity.key} on {activity.local_date}, "
         f"{run_distance(activity.distance_m, result.units)}",
-        f"{method}, confidence {analysis.confidence:.2f}",
+        f"{METHOD_TEXT[analysis.method]} ({_certainty(analysis.confidence)})",
     ]
     if not steady:
         lines.extend(_rep_table(result))
@@ -279,29 +280,56 @@ def render_result(result: AnalyzeResult) -> str:
         lines.append("")
         lines.append(f"next: no later {result.session.workout_key} session in the calendar to tune")
     if result.decision is not None and result.next_session is not None:
+        from bot.notify.summary import prescription_text
+
         lines.append("")
         lines.append(
             f"next {result.next_session.title} ({result.next_session.date}): "
             f"{result.decision.action}"
         )
-        lines.append(f"  {result.decision.text}")
+        lines.append(f"  {prescription_text(result.decision.text, result.units)}")
         lines.append(f"  because {result.decision.reason}")
     return "\n".join(lines)
 
 
+# How each alignment method found the reps, in the runner's words.
+METHOD_TEXT = {
+    "step_index": "aligned to the watch's workout steps",
+    "laps": "aligned from laps",
+    "streams": "reps found in the speed stream",
+    "totals": "judged from the run's totals only",
+    "steady": "judged as one steady run",
+}
+
+
+def _certainty(confidence: float) -> str:
+    """Say how sure the alignment is, keeping the number for a reader who wants it."""
+    if confidence >= 0.8:
+        word = "sure"
+    elif confidence >= 0.5:
+        word = "fairly sure"
+    else:
+        word = "unsure"
+    return f"{word}, fit {confidence:.2f} of 1"
+
+
 def _rep_table(result: AnalyzeResult) -> list[str]:
     """Return the rep table and the recoveries line; the band column is in, fast or slow."""
-    from bot.workouts.pace import format_duration, format_pace
+    from bot.notify.summary import SECONDS_MAX_S, rep_distance, rep_time
+    from bot.workouts.pace import format_pace
 
     analysis = result.analysis
+    planned = {step.index: step.planned_distance_m for step in analysis.steps}
+    minutes = any(rep.time_s > SECONDS_MAX_S for rep in analysis.reps)
     lines = [
         "",
         f"{'rep':>3}  {'distance':>8}  {'time':>7}  {'pace':>10}  {'/400 m':>6}  "
         f"{'avg HR':>6}  {'max HR':>6}  band",
     ]
     for rep in analysis.reps:
+        distance = rep_distance(rep.distance_m, result.units, planned.get(rep.step_index))
         lines.append(
-            f"{rep.number:>3}  {rep.distance_m:>6.0f} m  {format_duration(rep.time_s, 1):>7}  "
+            f"{rep.number:>3}  {distance:>8}  {rep_time(rep.time_s, minutes=minutes):>7}  "
             f"{format_pace(rep.pace_s_per_km, result.units, decimals=1):>10}  "
             f"{rep.time_per_400m_s:>6.1f}  "
             f"{_number(rep.avg_hr):>6}  {_number(rep.max_hr):>6}  {rep.verdict or '-'}"

@@ -25,8 +25,22 @@ from bot.plan import (
     format_total_distance,
 )
 from bot.workouts.athlete import UnknownPaceLabelError, canonical_label
-from bot.workouts.model import Block, PaceRange, Repeat, Step, Workout
-from bot.workouts.pace import Unit, format_duration, format_pace, time_for_distance_s
+from bot.workouts.model import (
+    DEFAULT_EASY_PACE_S_PER_KM,
+    Block,
+    PaceRange,
+    Repeat,
+    Step,
+    Workout,
+    easy_pace_s_per_km,
+)
+from bot.workouts.pace import (
+    Unit,
+    format_duration,
+    format_pace,
+    s_per_km_to_s_per_mile,
+    time_for_distance_s,
+)
 from bot.workouts.text import parse_workout
 
 # Track lap for the "time per lap" column, in metres.
@@ -73,14 +87,15 @@ def validation_summary(calendar: Calendar) -> str:
     "--from",
     "start",
     metavar="DATE",
-    help="First local date to list: YYYY-MM-DD, race-19d (days before race day) or today. "
-    "Default: every session.",
+    help="First local date to list: YYYY-MM-DD, race-19d (days before race day) or today.",
+    show_default="every session",
 )
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print the sessions as a JSON list (distances in m, durations in s).",
+    help="Print the sessions as a JSON list with their steps (paces in s/km and s/mi, "
+    "distances in m, durations in s).",
 )
 @click.pass_obj
 def plan(app: AppContext, start: str | None, as_json: bool) -> None:
@@ -93,17 +108,31 @@ def plan(app: AppContext, start: str | None, as_json: bool) -> None:
     first = resolve_date(start, calendar, "--from") if start is not None else None
     sessions = [s for s in app.plan if first is None or s.date >= first]
     units = calendar.athlete.units
+    easy = easy_pace(calendar)
     if as_json:
-        click.echo(json.dumps([session_json(s, units) for s in sessions], indent=2))
+        payload = [session_json(s, units, steps=True, easy=easy) for s in sessions]
+        click.echo(json.dumps(payload, indent=2))
         return
     if not sessions:
         click.echo("No sessions" + (f" from {first.isoformat()}." if first else "."))
         return
-    for line in plan_lines(sessions, units):
+    for line in plan_lines(sessions, units, easy):
         click.echo(line)
 
 
-def plan_lines(sessions: list[PlannedSession], units: Unit) -> list[str]:
+def easy_pace(calendar: Calendar) -> float:
+    """Return the pace, in s/km, that estimates steps with no target: E when known."""
+    try:
+        paces = athlete_paces(calendar.athlete, calendar.race)
+    except ValueError:
+        # A loaded calendar has passed this check; the default keeps a display going.
+        paces = None
+    return easy_pace_s_per_km(paces.paces if paces is not None else None)
+
+
+def plan_lines(
+    sessions: list[PlannedSession], units: Unit, easy: float = DEFAULT_EASY_PACE_S_PER_KM
+) -> list[str]:
     """Format the plan table: one row per session, plus a line for each tuned session."""
     title_width = max(len("Session"), *(len(s.title) for s in sessions))
     header = (
@@ -119,8 +148,8 @@ def plan_lines(sessions: list[PlannedSession], units: Unit) -> list[str]:
         lines.append(
             f"{session.date.isoformat():<10}  {session.date.strftime('%a'):<3}  "
             f"{session.days_to_race:>7}  {session.title:<{title_width}}  "
-            f"{format_total_distance(session.workout.distance_m(), units):>9}  "
-            f"{format_duration(session.workout.duration_s()):>7}  {summary}"
+            f"{format_total_distance(session.workout.distance_m(easy), units):>9}  "
+            f"{format_duration(session.workout.duration_s(easy)):>7}  {summary}"
         )
         if session.tuned is not None:
             calendar_summary = describe_workout(session.calendar_workout, units)
@@ -146,21 +175,23 @@ def show(app: AppContext, what: str, as_json: bool) -> None:
     order. Each target is shown as pace per km, pace per mile and time per 400 m lap.
     """
     calendar = app.calendar
+    units = calendar.athlete.units
+    easy = easy_pace(calendar)
     sessions, library_workout = find_targets(app, what)
     if as_json:
         if library_workout is not None:
             payload: Any = library_json(calendar, library_workout)
         else:
-            payload = [session_json(s, calendar.athlete.units, steps=True) for s in sessions]
+            payload = [session_json(s, units, steps=True, easy=easy) for s in sessions]
         click.echo(json.dumps(payload, indent=2))
         return
     blocks: list[list[str]] = []
     if library_workout is not None:
         workout = parse_library_workout(calendar, library_workout)
         header = f"{library_workout.title} (workout {library_workout.key})"
-        blocks.append([header, *step_lines(workout, calendar.athlete.units)])
+        blocks.append([header, *step_lines(workout, units, easy)])
     for session in sessions:
-        blocks.append(session_lines(session, calendar.athlete.units))
+        blocks.append(session_lines(session, units, easy))
     click.echo("\n\n".join("\n".join(block) for block in blocks))
 
 
@@ -221,7 +252,9 @@ def parse_library_workout(calendar: Calendar, definition: WorkoutDef) -> Workout
     )
 
 
-def session_lines(session: PlannedSession, units: Unit) -> list[str]:
+def session_lines(
+    session: PlannedSession, units: Unit, easy: float = DEFAULT_EASY_PACE_S_PER_KM
+) -> list[str]:
     day = session.date
     lines = [
         f"{session.title}: {day.strftime('%a')} {day.isoformat()}, "
@@ -235,7 +268,7 @@ def session_lines(session: PlannedSession, units: Unit) -> list[str]:
         lines.extend(f"  {line}" for line in session.calendar_text.strip().splitlines())
         lines.append("Tuned text:")
         lines.extend(f"  {line}" for line in session.text.strip().splitlines())
-    lines.extend(step_lines(session.workout, units))
+    lines.extend(step_lines(session.workout, units, easy))
     return lines
 
 
@@ -245,13 +278,18 @@ def _days_to_race_text(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''} to race"
 
 
-def step_lines(workout: Workout, units: Unit) -> list[str]:
-    """Format the steps, one line each, with pace per km, per mile and per 400 m."""
+def step_lines(
+    workout: Workout, units: Unit, easy: float = DEFAULT_EASY_PACE_S_PER_KM
+) -> list[str]:
+    """Format the steps, one line each, with pace per km, per mile and per 400 m.
+
+    The band is in the runner's units; `easy` (s/km) estimates untargeted steps.
+    """
     lines = [f"  {'Step':<18}{'Length':>9}  {'Pace/km':>9}  {'Pace/mi':>9}  {'Per 400 m':>9}  Band"]
     for number, block in enumerate(workout.steps, start=1):
         lines.extend(_block_lines(block, f"{number}.", "  ", units))
-    distance = format_total_distance(workout.distance_m(), units)
-    lines.append(f"Total: {distance}, about {format_duration(workout.duration_s())}")
+    distance = format_total_distance(workout.distance_m(easy), units)
+    lines.append(f"Total: {distance}, about {format_duration(workout.duration_s(easy))}")
     return lines
 
 
@@ -271,7 +309,7 @@ def _block_lines(block: Block, number: str, indent: str, units: Unit) -> list[st
     return [
         f"{label:<20}{length:>9}  {format_pace(mid, 'km', _decimals(mid)):>9}  "
         f"{format_pace(mid, 'mi'):>9}  "
-        f"{_lap_time(mid):>9}  {_band(target)}"
+        f"{_lap_time(mid):>9}  {_band(target, units)}"
     ]
 
 
@@ -284,11 +322,14 @@ def _lap_time(pace_s_per_km: float) -> str:
     return f"{time_for_distance_s(pace_s_per_km, LAP_M):.1f} s"
 
 
-def _band(target: PaceRange) -> str:
-    """Format the band as "2:54-2:58/km", adding a symbolic label such as "MP+45s"."""
-    decimals = _decimals(target.fast_s_per_km, target.slow_s_per_km)
-    fast = format_pace(target.fast_s_per_km, "km", decimals).removesuffix("/km")
-    band = f"{fast}-{format_pace(target.slow_s_per_km, 'km', decimals)}"
+def _band(target: PaceRange, units: Unit = "km") -> str:
+    """Format the band as "2:54-2:58/km" or "5:53-5:58/mi", with a label such as "MP+45s"."""
+    fast_s, slow_s = target.fast_s_per_km, target.slow_s_per_km
+    if units == "mi":
+        fast_s, slow_s = s_per_km_to_s_per_mile(fast_s), s_per_km_to_s_per_mile(slow_s)
+    decimals = _decimals(fast_s, slow_s)
+    fast = format_pace(target.fast_s_per_km, units, decimals).removesuffix(f"/{units}")
+    band = f"{fast}-{format_pace(target.slow_s_per_km, units, decimals)}"
     # An absolute target's label repeats the pace as written; a label such as "T" or
     # "MP+45s" shows where the pace came from.
     label = target.label
@@ -312,8 +353,13 @@ def _is_relative(label: str) -> bool:
 # JSON shapes
 
 
-def session_json(session: PlannedSession, units: Unit, steps: bool = False) -> dict[str, Any]:
-    """Describe a planned session for --json; `steps` adds the step tree."""
+def session_json(
+    session: PlannedSession,
+    units: Unit,
+    steps: bool = False,
+    easy: float = DEFAULT_EASY_PACE_S_PER_KM,
+) -> dict[str, Any]:
+    """Describe a planned session for --json; `steps` adds the step tree with its targets."""
     workout = session.workout
     payload: dict[str, Any] = {
         "id": session.id,
@@ -323,8 +369,8 @@ def session_json(session: PlannedSession, units: Unit, steps: bool = False) -> d
         "workout": session.workout_key,
         "title": session.title,
         "summary": describe_workout(workout, units),
-        "distance_m": round(workout.distance_m(), 1),
-        "duration_s": round(workout.duration_s(), 1),
+        "distance_m": round(workout.distance_m(easy), 1),
+        "duration_s": round(workout.duration_s(easy), 1),
         "text": session.text,
         "calendar_text": session.calendar_text,
         "tuned": None,
@@ -343,12 +389,13 @@ def session_json(session: PlannedSession, units: Unit, steps: bool = False) -> d
 
 def library_json(calendar: Calendar, definition: WorkoutDef) -> dict[str, Any]:
     workout = parse_library_workout(calendar, definition)
+    easy = easy_pace(calendar)
     return {
         "workout": definition.key,
         "title": definition.title,
         "summary": describe_workout(workout, calendar.athlete.units),
-        "distance_m": round(workout.distance_m(), 1),
-        "duration_s": round(workout.duration_s(), 1),
+        "distance_m": round(workout.distance_m(easy), 1),
+        "duration_s": round(workout.duration_s(easy), 1),
         "text": definition.text,
         "steps": [block_json(block) for block in workout.steps],
     }
@@ -375,12 +422,17 @@ def _target_json(step: Step) -> dict[str, Any] | None:
     if target is None:
         return None
     mid = target.mid_s_per_km
+    mid_s_per_mi = s_per_km_to_s_per_mile(mid)
+    # The strings follow the table's rule: a tenth of a second shows when it is there.
     return {
         "fast_s_per_km": round(target.fast_s_per_km, 2),
         "slow_s_per_km": round(target.slow_s_per_km, 2),
         "mid_s_per_km": round(mid, 2),
+        "fast_s_per_mi": round(s_per_km_to_s_per_mile(target.fast_s_per_km), 2),
+        "slow_s_per_mi": round(s_per_km_to_s_per_mile(target.slow_s_per_km), 2),
+        "mid_s_per_mi": round(mid_s_per_mi, 2),
         "label": target.label,
-        "pace_per_km": format_pace(mid, "km"),
+        "pace_per_km": format_pace(mid, "km", _decimals(mid)),
         "pace_per_mi": format_pace(mid, "mi"),
         "time_per_400m_s": round(time_for_distance_s(mid, LAP_M), 1),
     }

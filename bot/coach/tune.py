@@ -46,6 +46,7 @@ from bot.coach.prescription import (
 )
 from bot.plan import PlannedSession, TunedPrescription
 from bot.workouts.model import Workout
+from bot.workouts.pace import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,13 @@ def decide_next(
     bounds: TuningBounds,
     *,
     days_to_race: int,
+    units: Unit = "km",
 ) -> TuningDecision:
-    """Return the next session's prescription and a one-sentence reason with numbers."""
+    """Return the next session's prescription and a one-sentence reason with numbers.
+
+    `units` only sets how the reason shows paces ("/km" or "/mi"); the decision is the
+    same in either units.
+    """
     entries = sorted((_entry(item) for item in history), key=lambda e: e.date)
     base = next_session.calendar_workout
     calendar_numbers = read_prescription(base)
@@ -126,7 +132,7 @@ def decide_next(
         why = "not tuned, as the calendar's tuning sets tune: false; no change"
         return _decision("hold", next_session, next_session.workout, f"{family}: {why}")
     if is_steady(base):
-        return _decision("hold", next_session, next_session.workout, _steady_reason(entries))
+        return _decision("hold", next_session, next_session.workout, _steady_reason(entries, units))
     if calendar_numbers is None:
         why = "no main set with a pace target; no change"
         return _decision("hold", next_session, next_session.workout, f"{family}: {why}")
@@ -142,12 +148,17 @@ def decide_next(
     )
     if not entries:
         return _build(
-            "hold", next_session, current, bounds, f"first {family} session: prescription kept"
+            "hold",
+            next_session,
+            current,
+            bounds,
+            f"first {family} session: prescription kept",
+            units,
         )
     last = entries[-1]
 
     if days_to_race <= TAPER_DAYS:
-        return _taper(next_session, entries, current, bounds, days_to_race)
+        return _taper(next_session, entries, current, bounds, days_to_race, units)
 
     analysis = last.analysis
     if analysis is None or not analysis.metrics.reps_completed:
@@ -158,10 +169,11 @@ def decide_next(
             missed += 1
         if missed >= 2:
             eased = replace(current, reps=current.reps - 2)
-            return _build("ease", next_session, eased, bounds, f"{missed} sessions missed in a row")
-        return _build("hold", next_session, current, bounds, "last session not done")
+            reason = f"{missed} sessions missed in a row"
+            return _build("ease", next_session, eased, bounds, reason, units)
+        return _build("hold", next_session, current, bounds, "last session not done", units)
 
-    result = describe_result(analysis, current)
+    result = describe_result(analysis, current, units)
     if analysis.confidence < MIN_CONFIDENCE:
         return _build(
             "hold",
@@ -169,14 +181,15 @@ def decide_next(
             current,
             bounds,
             f"{result} (alignment uncertain, fit {analysis.confidence:.2f})",
+            units,
         )
     previous = entries[-2] if len(entries) > 1 else None
     # A clean session right after a missed or far-off one only earns half a step.
     cautious = previous is not None and (previous.analysis is None or _far_off(previous.analysis))
-    return _judge(next_session, analysis, current, bounds, result, cautious=cautious)
+    return _judge(next_session, analysis, current, bounds, result, cautious=cautious, units=units)
 
 
-def _steady_reason(entries: list[_Entry]) -> str:
+def _steady_reason(entries: list[_Entry], units: Unit = "km") -> str:
     """Say how the last steady run went; steady runs are kept as written."""
     last = entries[-1].analysis if entries else None
     if not entries:
@@ -185,7 +198,7 @@ def _steady_reason(entries: list[_Entry]) -> str:
         return "steady run: last session not done; no change"
     if last.method != "steady":
         return "steady run: last session not measured as a steady run; no change"
-    return f"{describe_steady(last.metrics)}; no change"
+    return f"{describe_steady(last.metrics, units)}; no change"
 
 
 def _completion(analysis: SessionAnalysis) -> float:
@@ -207,6 +220,7 @@ def _judge(
     result: str,
     *,
     cautious: bool = False,
+    units: Unit = "km",
 ) -> TuningDecision:
     m = analysis.metrics
     completed = m.reps_completed or 0
@@ -225,7 +239,7 @@ def _judge(
             eased = replace(eased, reps=max(1, completed))
         if fade > FADE_EASE_PCT and eased.recovery_s is not None:
             eased = replace(eased, recovery_s=eased.recovery_s + RECOVERY_STEP_S)
-        return _build("ease", next_session, eased, bounds, result)
+        return _build("ease", next_session, eased, bounds, result, units)
 
     steady = completion >= 1.0 and fade <= FADE_PROGRESS_PCT and cv <= CV_PROGRESS_PCT
     clean = (
@@ -235,7 +249,7 @@ def _judge(
     )
     nearly_clean = steady and deviation <= NEARLY_CLEAN_SLOWER_PCT
     if not (clean or nearly_clean):
-        return _build("hold", next_session, current, bounds, result)
+        return _build("hold", next_session, current, bounds, result, units)
 
     step = bounds.max_pace_change_s_per_km
     if not clean or fade > FADE_SMALL_PCT or deviation > SLOWER_PCT / 3 or cautious:
@@ -244,15 +258,22 @@ def _judge(
     room = current.fast_s_per_km - fastest if fastest is not None else step
     if room > 0.05:
         faster = _shift(current, -min(step, room))
-        return _build("progress", next_session, faster, bounds, result)
+        return _build("progress", next_session, faster, bounds, result, units)
     if not clean:
         # Extra volume only after a session that met the pace.
-        return _build("hold", next_session, current, bounds, f"{result}, at the fastest bound")
+        return _build(
+            "hold", next_session, current, bounds, f"{result}, at the fastest bound", units
+        )
     if bounds.max_reps is None or current.reps < bounds.max_reps:
         return _build(
-            "progress", next_session, replace(current, reps=current.reps + 1), bounds, result
+            "progress",
+            next_session,
+            replace(current, reps=current.reps + 1),
+            bounds,
+            result,
+            units,
         )
-    return _build("hold", next_session, current, bounds, f"{result}, at the fastest bound")
+    return _build("hold", next_session, current, bounds, f"{result}, at the fastest bound", units)
 
 
 def tuned_prescription(decision: TuningDecision, next_session: PlannedSession) -> TunedPrescription:
@@ -275,6 +296,7 @@ def _taper(
     current: Prescription,
     bounds: TuningBounds,
     days_to_race: int,
+    units: Unit = "km",
 ) -> TuningDecision:
     race_day = next_session.date + timedelta(days=days_to_race)
     taper_start = race_day - timedelta(days=TAPER_DAYS)
@@ -292,7 +314,7 @@ def _taper(
         reason += ", pace eased after a slow session"
     else:
         reason += ", pace held"
-    return _build("taper", next_session, tapered, bounds, reason)
+    return _build("taper", next_session, tapered, bounds, reason, units)
 
 
 def _taper_reps_reason(peak: int, half: int, current: int, bounds: TuningBounds) -> str:
@@ -351,10 +373,11 @@ def _build(
     new: Prescription,
     bounds: TuningBounds,
     result: str,
+    units: Unit = "km",
 ) -> TuningDecision:
     new = clamp(new, bounds)
     workout = apply_prescription(next_session.calendar_workout, new)
-    reason = f"{result}: {describe_next(next_session.date, new)}"
+    reason = f"{result}: {describe_next(next_session.date, new, units)}"
     logger.info("tuned %s: %s (%s)", next_session.id, action, reason)
     return _decision(action, next_session, workout, reason)
 

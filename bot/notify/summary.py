@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.analysis.model import SessionAnalysis
-from bot.workouts.model import EndKind, Repeat, Step, StepKind, Workout
+from bot.workouts.model import DEFAULT_EASY_PACE_S_PER_KM, EndKind, Repeat, Step, StepKind, Workout
 from bot.workouts.pace import (
     METRES_PER_MILE,
     Unit,
@@ -80,6 +80,8 @@ class MorningFacts:
     late_at: datetime | None = None
     scheduled_time: str | None = None
     calendar_problem: str | None = None
+    # Pace used to estimate the time and distance of steps with no pace target.
+    easy_pace_s_per_km: float = DEFAULT_EASY_PACE_S_PER_KM
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class PostRunFacts:
     activity_time_s: float
     decision: TuningLine | None
     calendar_problem: str | None = None
+    easy_pace_s_per_km: float = DEFAULT_EASY_PACE_S_PER_KM
 
 
 # --- Targets in the runner's terms ------------------------------------------------------------
@@ -102,7 +105,7 @@ def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
     names = {
         StepKind.WARMUP: "warm-up",
         StepKind.COOLDOWN: "cool-down",
-        StepKind.RECOVERY: "recovery jog",
+        StepKind.RECOVERY: "jog",
         StepKind.REST: "rest",
         StepKind.ACTIVE: "",
     }
@@ -128,7 +131,8 @@ def describe_step(step: Step, units: Unit, *, repeated: bool = False) -> str:
             far = step.end.value / target.fast_s_per_km * 1000.0
             near = step.end.value / target.slow_s_per_km * 1000.0
             parts.append(f"({_distance_band(near, far, units)})")
-    elif step.kind not in (StepKind.REST,):
+    elif step.kind not in (StepKind.REST, StepKind.RECOVERY):
+        # A jog is easy by its name; a rest has no pace at all.
         parts.append("easy")
     return " ".join(parts)
 
@@ -152,11 +156,30 @@ def step_distance(metres: float, units: Unit) -> str:
     return format_distance(metres, units)
 
 
-def rep_distance(metres: float, units: Unit) -> str:
-    """Format a measured rep distance: metres below 1 km (or 1 mile), as on a track."""
-    if metres < (METRES_PER_MILE if units == "mi" else 1000.0):
+def rep_distance(metres: float, units: Unit, planned_m: float | None = None) -> str:
+    """Format a measured rep distance as the runner thinks of the rep.
+
+    A rep planned as a track distance (a whole hundred metres below 1 mile) reads in
+    metres, "402 m"; a mile rep or one written in miles reads "1.00 mi" for a runner
+    in miles; in km units, metres below 1 km and km from there.
+    """
+    planned = metres if planned_m is None else planned_m
+    if units == "mi":
+        hundreds = planned / 100.0
+        track = abs(hundreds - round(hundreds)) < 0.01 and planned < METRES_PER_MILE - 0.5
+        return f"{metres:.0f} m" if track else format_distance(metres, units)
+    if metres < 1000.0:
         return f"{metres:.0f} m"
     return format_distance(metres, units)
+
+
+def rep_time(seconds: float, *, minutes: bool) -> str:
+    """Format a rep time: "70.4" (seconds) or, with `minutes`, "5:55.7"."""
+    return format_duration(seconds, 1) if minutes else f"{seconds:.1f}"
+
+
+# Rep tables switch from seconds to m:ss.s once a rep takes longer than this.
+SECONDS_MAX_S = 90.0
 
 
 def _describe_block(block: Step | Repeat, units: Unit, *, repeated: bool = False) -> str:
@@ -205,11 +228,35 @@ def _step_time(fast_s: float, slow_s: float) -> str:
 
 
 def _time_band(fast_s: float, slow_s: float) -> str:
+    """Format a time band: "70-71 s", "69.2-70.8 s" when a bound has tenths, or "5:49-5:55"."""
     if fast_s < 120 and slow_s < 120:
-        low, high = f"{fast_s:.0f}", f"{slow_s:.0f}"
+        decimals = _tenths(fast_s, slow_s)
+        low, high = f"{fast_s:.{decimals}f}", f"{slow_s:.{decimals}f}"
         return f"{low} s" if low == high else f"{low}-{high} s"
     low, high = format_duration(fast_s), format_duration(slow_s)
     return low if low == high else f"{low}-{high}"
+
+
+def _tenths(*seconds: float) -> int:
+    """Return 1 when a time has a tenth worth showing (69.2 s), else 0."""
+    return int(any(abs(value - round(value)) >= 0.05 for value in seconds))
+
+
+def prescription_text(text: str, units: Unit) -> str:
+    """Describe a tuned prescription's compact text the way the morning message does.
+
+    The coach stores the compact form ("6x(1609.344m @ 3:36.6-3:40.6/km, 2min jog)");
+    the runner reads "6 x (1.00 mi at 5:49-5:55/mi (about 5:52 each), then 2:00 jog)".
+    Text that does not parse, which only a hand-edited database could hold, is shown
+    as it is.
+    """
+    from bot.workouts.text import WorkoutTextError, parse_workout
+
+    try:
+        workout = parse_workout(text)
+    except (WorkoutTextError, ValueError):
+        return text
+    return "; ".join(describe_workout(workout, units))
 
 
 def _day(value: date) -> str:
@@ -232,9 +279,10 @@ def render_morning(facts: MorningFacts) -> Summary:
         lines.append(title)
         lines.extend(f"  - {line}" for line in describe_workout(facts.session.workout, facts.units))
         workout = facts.session.workout
+        easy = facts.easy_pace_s_per_km
         lines.append(
-            f"  About {total_distance(workout.distance_m(), facts.units)} "
-            f"in {format_duration(workout.duration_s())}."
+            f"  About {total_distance(workout.distance_m(easy), facts.units)} "
+            f"in {format_duration(workout.duration_s(easy))}."
         )
         if facts.session.note:
             lines.append(f"  Note: {facts.session.note}")
@@ -247,7 +295,7 @@ def render_morning(facts: MorningFacts) -> Summary:
     if facts.tuned:
         lines.append("Tuned since the last message:")
         for item in facts.tuned:
-            change = item.text if item.text else "kept as it was"
+            change = prescription_text(item.text, facts.units) if item.text else "kept as it was"
             lines.append(f"  - {item.title}: {change}. Why: {item.reason}")
     else:
         lines.append("Nothing was tuned since the last message.")
@@ -299,6 +347,8 @@ def analysis_notes(analysis: SessionAnalysis, units: Unit) -> list[str]:
 
 def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
     """Return the rep table: number, distance, time, pace, target time, heart rate, verdict."""
+    minutes = _long_reps(analysis)
+    planned = {step.index: step.planned_distance_m for step in analysis.steps}
     rows: list[list[str]] = []
     for rep in analysis.reps:
         target = ""
@@ -306,13 +356,13 @@ def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
         if rep.target_fast_s_per_km is not None and rep.target_slow_s_per_km is not None:
             fast = time_for_distance_s(rep.target_fast_s_per_km, rep.distance_m)
             slow = time_for_distance_s(rep.target_slow_s_per_km, rep.distance_m)
-            target = f"{fast:.1f}-{slow:.1f}"
+            target = f"{rep_time(fast, minutes=minutes)}-{rep_time(slow, minutes=minutes)}"
             verdict = "ok" if rep.verdict == "in" else (rep.verdict or "")
         rows.append(
             [
                 str(rep.number),
-                rep_distance(rep.distance_m, units),
-                f"{rep.time_s:.1f}",
+                rep_distance(rep.distance_m, units, planned.get(rep.step_index)),
+                rep_time(rep.time_s, minutes=minutes),
                 format_pace(rep.pace_s_per_km, units),
                 target,
                 "" if rep.avg_hr is None else f"{rep.avg_hr:.0f}",
@@ -322,7 +372,15 @@ def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
     return rows
 
 
-REP_HEADER = ["Rep", "Distance", "Time s", "Pace", "Target s", "HR", ""]
+def rep_header(analysis: SessionAnalysis) -> list[str]:
+    """Return the rep table's header; times are in s, or m:ss.s for reps over 90 s."""
+    if _long_reps(analysis):
+        return ["Rep", "Distance", "Time", "Pace", "Target", "HR", ""]
+    return ["Rep", "Distance", "Time s", "Pace", "Target s", "HR", ""]
+
+
+def _long_reps(analysis: SessionAnalysis) -> bool:
+    return any(rep.time_s > SECONDS_MAX_S for rep in analysis.reps)
 
 
 def _text_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -354,11 +412,12 @@ def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
     rows = rep_rows(facts.analysis, facts.units)
     steady = facts.analysis.method == "steady"
     no_reps = [] if steady else ["No reps were found in this run."]
-    table_lines = _text_table(REP_HEADER, rows) if rows else no_reps
+    table_lines = _text_table(rep_header(facts.analysis), rows) if rows else no_reps
     notes = [f"Note: {note}" for note in analysis_notes(facts.analysis, facts.units)]
     decision_lines: list[str] = []
     if facts.decision is not None:
-        change = facts.decision.text if facts.decision.text else "no change"
+        text = facts.decision.text
+        change = prescription_text(text, facts.units) if text else "no change"
         decision_lines.append(f"Next {facts.decision.title}: {change}.")
         decision_lines.append(f"Why: {facts.decision.reason}")
     if facts.calendar_problem:
@@ -376,7 +435,7 @@ def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
     body = [
         f'<p style="color:{colour};font-weight:bold">{html.escape(lines[0])}</p>',
         _paragraphs(lines[1:]),
-        _html_table(REP_HEADER, rows) if rows else _paragraphs(no_reps),
+        _html_table(rep_header(facts.analysis), rows) if rows else _paragraphs(no_reps),
     ]
     if chart_png is not None:
         body.append(f'<p><img src="cid:{CHART_NAME}" alt="Rep times against the target band"></p>')

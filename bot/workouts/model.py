@@ -7,13 +7,24 @@ caller has to guess which bound is which.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 # Pace assumed for steps that have no pace target (warm-up, jog, cool-down) when a
 # distance or a duration must be estimated from the other, in seconds per km.
 DEFAULT_EASY_PACE_S_PER_KM = 360.0
+
+
+def easy_pace_s_per_km(paces_s_per_km: Mapping[str, float] | None) -> float:
+    """Return the runner's E pace from paces keyed by canonical label, else the default.
+
+    Pass AthletePaces.paces: E is there when the calendar sets it or gives a race
+    result to derive it from.
+    """
+    if paces_s_per_km and "E" in paces_s_per_km:
+        return paces_s_per_km["E"]
+    return DEFAULT_EASY_PACE_S_PER_KM
 
 
 class StepKind(StrEnum):
