@@ -143,3 +143,48 @@ def test_status_token_expiry_no_secret(workdir: Path) -> None:
     assert "access token expires 2100-01-01T00:00:00+00:00" in result.stdout
     assert token not in result.stdout
     assert "fake-refresh-token" not in result.stdout
+
+
+def test_morning_reports_once_tuning(workdir: Path) -> None:
+    invoke("run", "--once", "--today", SESSION_DAY)
+    second = invoke("run", "--once", "--today", "2023-03-29")
+    third = invoke("run", "--once", "--today", "2023-03-30")
+    assert "Speed Sharpen on Tue 04 Apr" in second.stdout
+    assert "Speed Sharpen on Tue 04 Apr" not in third.stdout
+
+
+def test_summary_stored_invalid_calendar(workdir: Path) -> None:
+    invoke("run", "--once", "--today", SESSION_DAY)
+    calendar = workdir / "config" / "calendar.yaml"
+    calendar.write_text(calendar.read_text().replace("units: km", "units: furlongs"))
+    result = invoke("summary", "--date", SESSION_DAY, "--kind", "morning")
+    assert result.exit_code == 0, result.output
+    assert "Today: Speed Sharpen" in result.stdout
+
+
+def test_summary_compose_invalid_calendar(workdir: Path) -> None:
+    calendar = workdir / "config" / "calendar.yaml"
+    calendar.write_text(calendar.read_text().replace("units: km", "units: furlongs"))
+    result = invoke("summary", "--date", "2023-03-30", "--kind", "morning")
+    assert result.exit_code == 2
+    assert "invalid unit 'furlongs'" in result.output
+
+
+def test_deleted_database_not_sent_again(workdir: Path) -> None:
+    invoke("run", "--once", "--today", SESSION_DAY)
+    (workdir / "data" / "peakbot.sqlite3").unlink()
+    again = invoke("run", "--once", "--today", SESSION_DAY)
+    assert again.exit_code == 0, again.output
+    assert "Today: Speed Sharpen" not in again.stdout
+    assert "95% compliance" not in again.stdout
+
+
+def test_run_help_schedule(workdir: Path) -> None:
+    result = invoke("run", "-h")
+    for name in (
+        "PEAKBOT_PUSH_TIME",
+        "PEAKBOT_SYNC_MINUTES",
+        "PEAKBOT_WAKING_HOURS",
+        "PEAKBOT_MORNING_TIME",
+    ):
+        assert name in result.stdout

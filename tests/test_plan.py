@@ -215,3 +215,37 @@ def test_half_goal_sets_hm() -> None:
     paces = athlete_paces(ATHLETE, half)
     assert paces is not None
     assert paces.pace_s_per_km("HM") == pytest.approx(4800 / 21.0975)
+
+
+def reference_tuned(calendar_text: str, **fields: object) -> TunedPrescription:
+    tuned = TunedPrescription(
+        REFERENCE_ID,
+        TUNED_TEXT,
+        calendar_text,
+        "All reps on target.",
+        session_date=date(2023, 4, 4),
+        workout_key="speed-sharpen",
+    )
+    return replace(tuned, **fields)  # type: ignore[arg-type]
+
+
+def test_tuned_same_date_and_workout() -> None:
+    calendar = load_calendar(EXAMPLE)
+    tuned = reference_tuned(calendar.workouts["speed-sharpen"].text)
+    session = next(s for s in build_plan(calendar, {REFERENCE_ID: tuned}) if s.id == REFERENCE_ID)
+    assert session.tuned == tuned
+
+
+def test_tuned_other_date_ignored() -> None:
+    calendar = load_calendar(EXAMPLE)
+    tuned = reference_tuned(calendar.workouts["speed-sharpen"].text, session_date=date(2026, 9, 28))
+    session = next(s for s in build_plan(calendar, {REFERENCE_ID: tuned}) if s.id == REFERENCE_ID)
+    assert session.tuned is None
+    assert session.text == calendar.workouts["speed-sharpen"].text
+
+
+def test_tuned_other_workout_ignored() -> None:
+    calendar = load_calendar(EXAMPLE)
+    tuned = reference_tuned(calendar.workouts["speed-sharpen"].text, workout_key="track-400s")
+    session = next(s for s in build_plan(calendar, {REFERENCE_ID: tuned}) if s.id == REFERENCE_ID)
+    assert session.tuned is None

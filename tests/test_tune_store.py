@@ -130,3 +130,34 @@ def test_build_plan_uses_tuned(tmp_path: Path) -> None:
     path.write_text(CALENDAR.format(text=TEXT.replace("6x", "8x")), encoding="utf-8")
     edited = build_plan(load_calendar(path), load_tuned(store))
     assert edited[1].tuned is None
+
+
+def test_tuned_keeps_date_and_workout(tmp_path: Path) -> None:
+    store = Store(tmp_path / "peakbot.db")
+    tuned = TunedPrescription(
+        "speed-2",
+        "6x(400m @ 2:54-2:56/km, 60s rest)",
+        TEXT,
+        "fast",
+        session_date=date(2026, 3, 8),
+        workout_key="speed",
+    )
+    save_tuned(store, tuned)
+    assert load_tuned(store)["speed-2"] == tuned
+
+
+def test_migration_drops_undated_tuned(tmp_path: Path) -> None:
+    path = tmp_path / "peakbot.db"
+    store = Store(path)
+    # Put the table back as it was before the date and workout columns.
+    with store.transaction() as conn:
+        conn.execute("ALTER TABLE prescriptions DROP COLUMN session_date")
+        conn.execute("ALTER TABLE prescriptions DROP COLUMN workout_key")
+        conn.execute("DELETE FROM migrations WHERE name = 'analyses_2'")
+        conn.execute(
+            "INSERT INTO prescriptions (session_id, text, calendar_text, reason)"
+            " VALUES ('speed-sharpen-4', '16x400m', 'calendar text', 'reps on target')"
+        )
+    store.close()
+    reopened = Store(path)
+    assert load_tuned(reopened) == {}
