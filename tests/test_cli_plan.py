@@ -567,3 +567,25 @@ def test_show_race_pace_tenths(environment: dict[str, str], tmp_path: Path) -> N
     first = next(line for line in result.stdout.splitlines() if line.strip().startswith("1."))
     assert "3:22.5/km" in first
     assert first.endswith("3:20.5-3:24.5/km (10k)")
+
+
+def test_show_band_in_miles(environment: dict[str, str], tmp_path: Path) -> None:
+    path = example_with(tmp_path, "  units: km", "  units: mi")
+    rows = run(["--config", str(path), "show", "race-19d"], environment, tmp_path).stdout
+    rep_row = rows.splitlines()[5]
+    assert rep_row.endswith("4:40.0-4:46.5/mi")
+
+
+def test_plan_json_step_targets(environment: dict[str, str], tmp_path: Path) -> None:
+    sessions = json.loads(run(["plan", "--json"], environment, tmp_path).stdout)
+    reference = next(s for s in sessions if s["id"] == "speed-sharpen-4")
+    rep = reference["steps"][2]["steps"][0]
+    assert rep["target"]["time_per_400m_s"] == 70.4
+
+
+def test_untargeted_steps_at_easy_pace(environment: dict[str, str], tmp_path: Path) -> None:
+    # The 10 km in 40:00 race result gives an E pace, which estimates the easy 6 mi.
+    text = TRIAL_CALENDAR.replace("  long: {", '  easy: {text: "6mi easy"}\n  long: {')
+    environment["PEAKBOT_CONFIG"] = str(write(tmp_path, text))
+    result = run(["show", "easy"], environment, tmp_path)
+    assert result.stdout.splitlines()[-1] == "Total: 6.00 mi, about 47:54"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.model import RepMetrics, SessionAnalysis, SessionMetrics
+from bot.analysis.model import AlignedStep, RepMetrics, SessionAnalysis, SessionMetrics
 from bot.notify.deliver import LOCAL_TARGET, Notifier, flush_outbox, target_id
 from bot.notify.summary import (
     MorningFacts,
@@ -24,6 +24,7 @@ from bot.notify.summary import (
     SessionView,
     Summary,
     TuningLine,
+    describe_step,
     render_morning,
     render_post_run,
     rep_rows,
@@ -177,7 +178,10 @@ def test_morning_week_distance() -> None:
 
 def test_morning_tuning_reason() -> None:
     text = render_morning(morning_facts()).text
-    assert "16 x (400 m at 2:55-2:58/km (70-71 s each), then 1:00 rest); 5:00 cool-down easy. Why: reps in band" in text
+    assert (
+        "16 x (400 m at 2:55-2:58/km (70-71 s each), then 1:00 rest); "
+        "5:00 cool-down easy. Why: reps in band" in text
+    )
 
 
 def test_morning_late_says_so() -> None:
@@ -439,3 +443,57 @@ def test_failure_log_hides_url(store: Store, caplog: pytest.LogCaptureFixture) -
 
     assert "could not send post-run summary" in caplog.text
     assert "hunter2" not in caplog.text
+
+
+# --- Runner's units ---------------------------------------------------------------------------
+
+MILE_TUNED = "3218.688m warmup; 6x(1609.344m @ 3:36.6-3:40.6/km, 2min jog); 1609.344m cooldown"
+
+
+def test_post_run_next_in_miles() -> None:
+    decision = TuningLine("threshold-2", "Threshold miles on Thu 10 Dec", MILE_TUNED, "why")
+    facts = PostRunFacts(
+        session=session_view(),
+        units="mi",
+        analysis=analysis([70.2, 70.8]),
+        activity_name=None,
+        activity_distance_m=9800.0,
+        activity_time_s=3200.0,
+        decision=decision,
+    )
+    text = render_post_run(facts, chart=False).text
+    assert "6 x (1.00 mi at 5:49-5:55/mi (about 5:52 each), then 2:00 jog)" in text
+
+
+def test_jog_not_doubled() -> None:
+    jog = Step(StepKind.RECOVERY, EndCondition.time(120))
+    assert describe_step(jog, "km") == "2:00 jog"
+
+
+def test_rep_times_keep_tenths() -> None:
+    rep = Step(StepKind.ACTIVE, EndCondition.distance(400), PaceRange(173, 177))
+    assert "(69.2-70.8 s each)" in describe_step(rep, "km", repeated=True)
+
+
+def test_morning_easy_pace_estimate() -> None:
+    easy_run = Workout("Easy", (Step(StepKind.ACTIVE, EndCondition.distance(9656.064)),))
+    view = SessionView("easy-1", date(2023, 4, 11), "Easy", easy_run)
+    facts = morning_facts(units="mi", session=view, easy_pace_s_per_km=300.0)
+    assert "About 6.0 mi in 48:17." in render_morning(facts).text
+
+
+def test_mile_rep_rows() -> None:
+    mile = analysis([355.7])
+    mile.reps[0].distance_m = 1605.0
+    mile.steps.append(AlignedStep(mile.reps[0].step_index, "active", 1, 1609.344, None))
+    row = rep_rows(mile, "mi")[0]
+    assert row[1:3] == ["1.00 mi", "5:55.7"]
+
+
+def test_chart_mile_reps_png() -> None:
+    mile = analysis([355.7, 352.0])
+    chart = render_post_run(
+        PostRunFacts(session_view(), "mi", mile, None, 3218.0, 720.0, None)
+    ).chart_png
+    assert chart is not None
+    assert chart.startswith(b"\x89PNG")

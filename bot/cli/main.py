@@ -112,7 +112,9 @@ def add_shared_options(command: click.Command) -> None:
                 type=click.Path(path_type=Path, dir_okay=False),
                 expose_value=False,
                 callback=_override_context,
-                help=f"{ENV_FILE_HELP} Default: .env",
+                help=ENV_FILE_HELP,
+                # The value stays None so it overrides only when given.
+                show_default=".env",
             )
         )
     if isinstance(command, click.Group):

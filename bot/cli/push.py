@@ -25,7 +25,8 @@ DRY_RUN_WORDS = {
 @click.option(
     "--days",
     type=click.IntRange(min=1, max=366),
-    help="Days to push, today included. Default: PEAKBOT_PUSH_DAYS (7).",
+    help="Days to push, today included.",
+    show_default="PEAKBOT_PUSH_DAYS, else 7",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(

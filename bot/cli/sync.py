@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 @click.option(
     "--timezone",
     "timezone_name",
-    help="IANA time zone for local dates, e.g. Europe/Oslo. Default: the calendar's athlete.",
+    metavar="ZONE",
+    help="IANA time zone for local dates, e.g. Europe/London.",
+    show_default="the calendar's athlete.timezone",
 )
 @click.pass_obj
 def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:

@@ -429,7 +429,9 @@ def render_post_run(facts: PostRunFacts, *, chart: bool = True) -> Summary:
     if chart and facts.analysis.reps:
         from bot.notify.chart import rep_chart_png
 
-        chart_png = rep_chart_png(facts.analysis, title=facts.session.title)
+        chart_png = rep_chart_png(
+            facts.analysis, title=facts.session.title, session_date=facts.session.date
+        )
 
     colour = COLOUR_HEX.get(metrics.colour, "#555555")
     body = [
