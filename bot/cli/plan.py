@@ -125,7 +125,7 @@ def easy_pace(calendar: Calendar) -> float:
     try:
         paces = athlete_paces(calendar.athlete, calendar.race)
     except ValueError:
-        # A loaded calendar has passed this check; the default keeps a display going.
+        # A loaded calendar has passed this check, so this only keeps a display going.
         paces = None
     return easy_pace_s_per_km(paces.paces if paces is not None else None)
 

@@ -53,7 +53,7 @@ def rep_label(p: Prescription) -> str:
 def distance_label(metres: float) -> str:
     """Format a rep distance in the unit it was most likely written in.
 
-    A whole number of quarter miles (1609.344 m each) reads "1 mi" or "0.5 mi";
+    A whole number of quarter miles (1609.344 m a mile) reads "1 mi" or "0.5 mi", and
     other distances read in metres below 1 km and in km from 1 km on.
     """
     miles = metres / METRES_PER_MILE

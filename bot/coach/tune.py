@@ -122,8 +122,8 @@ def decide_next(
 ) -> TuningDecision:
     """Return the next session's prescription and a one-sentence reason with numbers.
 
-    `units` only sets how the reason shows paces ("/km" or "/mi"); the decision is the
-    same in either units.
+    `units` only sets how the reason shows paces ("/km" or "/mi"), so the decision is
+    the same in either units.
     """
     entries = sorted((_entry(item) for item in history), key=lambda e: e.date)
     base = next_session.calendar_workout

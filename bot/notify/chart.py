@@ -12,7 +12,7 @@ from datetime import date
 from bot.analysis.model import SessionAnalysis
 from bot.workouts.pace import format_duration
 
-# Point colours by verdict; the legend shows the same colours.
+# Point colours by verdict, which the legend shows too.
 IN_BAND = "#2e7d32"
 FAST = "#1565c0"
 SLOW = "#c62828"

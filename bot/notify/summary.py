@@ -160,8 +160,8 @@ def rep_distance(metres: float, units: Unit, planned_m: float | None = None) -> 
     """Format a measured rep distance as the runner thinks of the rep.
 
     A rep planned as a track distance (a whole hundred metres below 1 mile) reads in
-    metres, "402 m"; a mile rep or one written in miles reads "1.00 mi" for a runner
-    in miles; in km units, metres below 1 km and km from there.
+    metres, "402 m". For a runner in miles, a mile rep or one written in miles reads
+    "1.00 mi". In km units, reps read in metres below 1 km and in km from there.
     """
     planned = metres if planned_m is None else planned_m
     if units == "mi":
