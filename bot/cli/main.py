@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from bot.cli.context import AppContext
 from bot.errors import PeakbotError
@@ -78,7 +79,7 @@ ENV_FILE_HELP = "File of settings and secrets, read before the environment."
 
 def _override_context(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     """Replace the group's context when --config or --env-file follows the subcommand."""
-    if value is None:
+    if value is None or ctx.get_parameter_source(str(param.name)) is ParameterSource.DEFAULT:
         return
     app = ctx.find_object(AppContext)
     if app is None:
@@ -112,9 +113,9 @@ def add_shared_options(command: click.Command) -> None:
                 type=click.Path(path_type=Path, dir_okay=False),
                 expose_value=False,
                 callback=_override_context,
+                default=Path(".env"),
+                show_default=True,
                 help=ENV_FILE_HELP,
-                # The value stays None so it overrides only when given.
-                show_default=".env",
             )
         )
     if isinstance(command, click.Group):

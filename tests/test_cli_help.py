@@ -1,0 +1,48 @@
+"""Option help: one style for defaults, and --env-file before a subcommand still applies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    shutil.copy(REPO_ROOT / "config" / "calendar.yaml", tmp_path / "cal.yaml")
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("PEAKBOT_", "GARMIN_", "STRAVA_")):
+            monkeypatch.delenv(name)
+    yield tmp_path
+
+
+def help_text(*args: str) -> str:
+    return " ".join(CliRunner().invoke(cli, [*args, "--help"]).output.split())
+
+
+def test_env_file_default_same_style() -> None:
+    assert "[default: .env]" in help_text("plan")
+
+
+def test_top_env_file_default() -> None:
+    assert "[default: .env]" in help_text()
+
+
+def test_sync_timezone_metavar() -> None:
+    assert "--timezone ZONE" in help_text("sync")
+
+
+def test_env_file_before_subcommand(workdir: Path) -> None:
+    (workdir / "other.env").write_text("PEAKBOT_CONFIG=cal.yaml\n")
+    result = CliRunner().invoke(cli, ["--env-file", "other.env", "plan"])
+    assert result.exit_code == 0, result.output
+    assert "Speed Sharpen" in result.output
