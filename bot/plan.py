@@ -19,7 +19,17 @@ from bot.coach.bounds import TuningBounds
 from bot.config.calendar import Athlete, Calendar, Race
 from bot.errors import UserInputError
 from bot.workouts.athlete import RACE_DISTANCES_M, AthletePaces
-from bot.workouts.model import Block, EndCondition, EndKind, Repeat, Step, StepKind, Workout
+from bot.workouts.model import (
+    DEFAULT_EASY_PACE_S_PER_KM,
+    Block,
+    EndCondition,
+    EndKind,
+    Repeat,
+    Step,
+    StepKind,
+    Workout,
+    easy_pace_s_per_km,
+)
 from bot.workouts.pace import Unit, format_distance, format_duration, format_pace
 from bot.workouts.text import parse_workout
 
@@ -64,6 +74,8 @@ class PlannedSession:
     days_to_race: int
     tuned: TunedPrescription | None = None
     note: str | None = None
+    # Pace for estimating steps with no target, in s/km: the athlete's E pace when known.
+    easy_pace_s_per_km: float = DEFAULT_EASY_PACE_S_PER_KM
 
 
 def athlete_paces(athlete: Athlete, race: Race) -> AthletePaces | None:
@@ -108,6 +120,7 @@ def build_plan(
     """
     tuned = tuned or {}
     paces = athlete_paces(calendar.athlete, calendar.race)
+    easy = easy_pace_s_per_km(paces.paces if paces is not None else None)
     tolerance = calendar.athlete.pace_tolerance_s_per_km
     calendar_workouts: dict[str, Workout] = {}
     planned: list[PlannedSession] = []
@@ -171,9 +184,20 @@ def build_plan(
                 days_to_race=(calendar.race.date - session.date).days,
                 tuned=prescription,
                 note=session.note,
+                easy_pace_s_per_km=easy,
             )
         )
     return planned
+
+
+def calendar_easy_pace(calendar: Calendar) -> float:
+    """Return the pace, in s/km, that estimates steps with no target: E when known."""
+    try:
+        paces = athlete_paces(calendar.athlete, calendar.race)
+    except ValueError:
+        # A loaded calendar has passed this check, so this only keeps a display going.
+        paces = None
+    return easy_pace_s_per_km(paces.paces if paces is not None else None)
 
 
 def same_text(first: str, second: str) -> bool:

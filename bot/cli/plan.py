@@ -20,6 +20,7 @@ from bot.plan import (
     STEP_KIND_NAMES,
     PlannedSession,
     athlete_paces,
+    calendar_easy_pace,
     describe_workout,
     format_step_length,
     format_total_distance,
@@ -32,7 +33,6 @@ from bot.workouts.model import (
     Repeat,
     Step,
     Workout,
-    easy_pace_s_per_km,
 )
 from bot.workouts.pace import (
     Unit,
@@ -122,12 +122,7 @@ def plan(app: AppContext, start: str | None, as_json: bool) -> None:
 
 def easy_pace(calendar: Calendar) -> float:
     """Return the pace, in s/km, that estimates steps with no target: E when known."""
-    try:
-        paces = athlete_paces(calendar.athlete, calendar.race)
-    except ValueError:
-        # A loaded calendar has passed this check, so this only keeps a display going.
-        paces = None
-    return easy_pace_s_per_km(paces.paces if paces is not None else None)
+    return calendar_easy_pace(calendar)
 
 
 def plan_lines(

@@ -46,8 +46,8 @@ def _open_cycle(app: AppContext, *, today: date | None) -> Cycle:
 @click.option(
     "--today",
     metavar="DATE",
-    help="Local date to run the cycle for, with --once: YYYY-MM-DD, race-19d or today. "
-    "Default: today.",
+    help="Local date to run the cycle for, with --once: YYYY-MM-DD, race-19d or today.",
+    show_default="today",
 )
 @click.pass_obj
 def run(app: AppContext, once: bool, today: str | None) -> None:
@@ -101,12 +101,15 @@ def run(app: AppContext, once: bool, today: str | None) -> None:
     "--date",
     "on_date",
     metavar="DATE",
-    help="Local date of the summaries: YYYY-MM-DD, race-19d or today. Default: today.",
+    help="Local date of the summaries: YYYY-MM-DD, race-19d or today.",
+    show_default="today",
 )
 @click.option(
     "--kind",
     type=click.Choice(["morning", "post-run"]),
-    help="Only this kind of summary. Default: both.",
+    help="Only this kind of summary.",
+    default=None,
+    show_default="both",
 )
 @click.option(
     "--send",

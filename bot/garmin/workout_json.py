@@ -125,8 +125,8 @@ def _payload_without_description(session: PlannedSession) -> dict[str, Any]:
     return {
         "sportType": dict(RUNNING),
         "workoutName": workout_name(session),
-        "estimatedDurationInSecs": round(workout.duration_s()),
-        "estimatedDistanceInMeters": round(workout.distance_m(), 1),
+        "estimatedDurationInSecs": round(workout.duration_s(session.easy_pace_s_per_km)),
+        "estimatedDistanceInMeters": round(workout.distance_m(session.easy_pace_s_per_km), 1),
         "workoutSegments": [{"segmentOrder": 1, "sportType": dict(RUNNING), "workoutSteps": steps}],
     }
 

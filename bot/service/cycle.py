@@ -419,6 +419,7 @@ class Cycle:
             next_session,
             session.bounds,
             days_to_race=next_session.days_to_race,
+            units=self.calendar.current().athlete.units,
         )
         changed = decision.text.strip() != next_session.text.strip()
         if session.bounds.tune:
@@ -472,6 +473,7 @@ class Cycle:
             activity_time_s=activity.moving_time_s or activity.elapsed_time_s,
             decision=decision,
             calendar_problem=self.calendar_problem(),
+            easy_pace_s_per_km=session.easy_pace_s_per_km,
         )
         return self.store_summary(render_post_run(facts), send=send) is not None
 
@@ -510,6 +512,7 @@ class Cycle:
     def _morning_facts(
         self, today: date, *, late_at: datetime | None
     ) -> tuple[MorningFacts, list[int]]:
+        from bot.plan import calendar_easy_pace
         from bot.store.activities import list_activities
 
         calendar: Calendar = self.calendar.current()
@@ -518,7 +521,11 @@ class Cycle:
         upcoming = [s for s in plan if s.date > today]
         week_start = today - timedelta(days=today.weekday())
         week_end = week_start + timedelta(days=6)
-        planned_m = sum(s.workout.distance_m() for s in plan if week_start <= s.date <= week_end)
+        planned_m = sum(
+            s.workout.distance_m(s.easy_pace_s_per_km)
+            for s in plan
+            if week_start <= s.date <= week_end
+        )
         done_m = sum(
             a.distance_m
             for a in list_activities(self.store, since=week_start)
@@ -556,6 +563,7 @@ class Cycle:
             late_at=late_at,
             scheduled_time=self.settings.morning_summary_time,
             calendar_problem=self.calendar_problem(),
+            easy_pace_s_per_km=calendar_easy_pace(calendar),
         )
         return facts, note_ids
 
