@@ -170,6 +170,27 @@ def test_cursor_overlap_finds_late_upload(
     assert report.new == ["strava:1001"]
 
 
+def test_overlap_late_upload_six_days(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    fake.add(make_run(1002, NOW - timedelta(hours=3)))
+    source = source_for(fake, settings, store)
+    source.sync(timezone=OSLO, now=NOW)
+    fake.add(make_run(1001, NOW - timedelta(days=6)))
+    report = source.sync(timezone=OSLO, now=NOW)
+    assert report.new == ["strava:1001"]
+    assert report.requests == 2
+
+
+def test_overlap_delete_five_days(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    fake.add(make_run(1001, NOW - timedelta(days=5)))
+    fake.add(make_run(1002, NOW - timedelta(hours=3)))
+    source = source_for(fake, settings, store)
+    source.sync(timezone=OSLO, now=NOW)
+    fake.delete(1001)
+    report = source.sync(timezone=OSLO, now=NOW)
+    assert report.removed == ["strava:1001"]
+    assert get_activity(store, "strava:1001") is None
+
+
 def test_paging_when_page_full(fake: FakeStrava, settings: Settings, store: Store) -> None:
     fake.rate_limit = fake.read_rate_limit = (10_000, 100_000)
     for number in range(201):
@@ -349,9 +370,36 @@ def test_revoked_refresh_token(fake: FakeStrava, settings: Settings, store: Stor
         StravaSource(settings, store, tokens).sync(timezone=OSLO, now=NOW)
 
 
-def test_401_on_read(fake: FakeStrava, settings: Settings, store: Store) -> None:
+def test_401_on_read_refreshes(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    fake.add(make_run(1001, NOW - timedelta(hours=3)))
     source = source_for(fake, settings, store)
-    fake.inject(Fault(r"GET /api/v3/athlete/activities", 401))
+    old = source.tokens
+    # Strava expired the access token before its local expiry time.
+    fake.access_tokens[old.access_token] = 0
+    report = source.sync(timezone=OSLO, now=NOW)
+    saved = load_tokens(settings.tokens)
+    assert report.new == ["strava:1001"]
+    assert saved is not None
+    assert saved.refresh_token != old.refresh_token
+    assert saved.refresh_token in fake.refresh_tokens
+    assert [r.path for r in fake.requests()][:3] == [
+        "/api/v3/athlete/activities",
+        "/oauth/token",
+        "/api/v3/athlete/activities",
+    ]
+
+
+def test_401_refresh_rejected(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    source = source_for(fake, settings, store)
+    fake.access_tokens[source.tokens.access_token] = 0
+    fake.refresh_tokens.clear()
+    with pytest.raises(AuthError, match=r"refresh token.*peakbot auth strava"):
+        source.sync(timezone=OSLO, now=NOW)
+
+
+def test_401_after_refresh(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    source = source_for(fake, settings, store)
+    fake.inject(Fault(r"GET /api/v3/athlete/activities", 401, times=2))
     with pytest.raises(AuthError, match="revoked"):
         source.sync(timezone=OSLO, now=NOW)
 

@@ -41,8 +41,11 @@ T = TypeVar("T")
 
 SOURCE = "strava"
 RUN_TYPES = frozenset({"Run", "TrailRun", "VirtualRun"})
-# Late uploads (a watch synced days later) start before the newest stored run.
-OVERLAP = timedelta(days=3)
+# Each sync lists again from this long before the newest stored run, because late
+# uploads (a watch synced days later), edits and deletions within a training week
+# start before it. Seven days of runs fit in one listing page of up to 200, so the
+# overlap costs no extra request. Changes to older runs are not seen.
+OVERLAP = timedelta(days=7)
 # How far back the first sync looks.
 FIRST_SYNC_LOOKBACK = timedelta(days=28)
 # Refresh the access token when it expires within this margin.
@@ -224,6 +227,13 @@ class StravaSource:
         if self.tokens.expires_at - time.time() > REFRESH_MARGIN_S:
             return
         log.info("strava access token expires soon; refreshing it")
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Trade the refresh token for new tokens and save them before any other request.
+
+        Raises AuthError when Strava rejects the refresh token.
+        """
         info = self._call(
             lambda: self.client.refresh_access_token(
                 client_id=_client_id(self.settings),
@@ -244,6 +254,7 @@ class StravaSource:
             athlete_id=self.tokens.athlete_id,
         )
         save_tokens(self.settings.tokens, self.tokens)
+        self.client.access_token = self.tokens.access_token
         log.info("strava tokens refreshed and saved")
 
     # --- one request with retries --------------------------------------------------------
@@ -252,11 +263,15 @@ class StravaSource:
         """Run one stravalib call; retry 5xx and timeouts, defer on rate limits, map auth errors.
 
         `rejected`, when given, is the AuthError message for a 400 or 401 response.
+        Any other 401 refreshes the tokens once and repeats the request, because
+        Strava can expire an access token before its local expiry time.
         """
         from stravalib import exc
 
         delay = self.backoff_s
-        for attempt in range(self.retries + 1):
+        refreshed = False
+        attempt = 0
+        while True:
             window = self.session.limits.exhausted(self.reserve)
             if window is not None:
                 raise Deferred(
@@ -271,6 +286,13 @@ class StravaSource:
                 status = error.response.status_code if error.response is not None else 0
                 if rejected is not None and status in (400, 401):
                     raise AuthError(rejected) from None
+                if status == 401 and not refreshed and not _lacks_scope(error):
+                    log.info(
+                        "strava rejected the access token for the %s; refreshing it", description
+                    )
+                    refreshed = True
+                    self._refresh()
+                    continue
                 if status == 401:
                     raise _auth_error(error) from None
                 if status == 429:
@@ -291,11 +313,12 @@ class StravaSource:
                 failure = type(error).__name__
             if attempt == self.retries:
                 break
+            attempt += 1
             log.warning(
                 "strava %s failed (%s); retry %d of %d in %.1f s",
                 description,
                 failure,
-                attempt + 1,
+                attempt,
                 self.retries,
                 delay,
             )
@@ -308,16 +331,21 @@ def _is_strava_key(key: str | None) -> bool:
     return key is not None and key.startswith(f"{SOURCE}:")
 
 
-def _auth_error(error: Exception) -> AuthError:
+def _lacks_scope(error: Exception) -> bool:
     text = str(error)
-    if "read_permission" in text or "activity:read" in text:
+    return "read_permission" in text or "activity:read" in text
+
+
+def _auth_error(error: Exception) -> AuthError:
+    if _lacks_scope(error):
         return AuthError(
             "Strava rejected the activity request (401): the authorisation lacks the "
             f"{REQUIRED_SCOPE} scope; {REAUTHORISE} and tick 'View data about your "
             "private activities'"
         )
     return AuthError(
-        f"Strava rejected the access token (401): the authorisation was revoked; {REAUTHORISE}"
+        "Strava rejected the access token (401) again after a successful refresh: the "
+        f"authorisation was revoked; {REAUTHORISE}"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import warnings
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,10 @@ def configure_logging(verbose: int) -> None:
     """Log to standard error at WARNING, INFO (-v) or DEBUG (-vv).
 
     APScheduler logs every job it adds or runs at INFO, so its logger stays at
-    WARNING unless -vv is given.
+    WARNING unless -vv is given. stravalib logs each request with the Strava URL
+    it built, not the host the request goes to, and garminconnect logs an ERROR
+    for each failed attempt that peakbot then retries and logs itself, so both
+    stay at WARNING and CRITICAL unless -vv is given.
     """
     root = logging.getLogger()
     # Like logging.basicConfig: handlers set up by the embedding program stay as they are.
@@ -70,7 +74,15 @@ def configure_logging(verbose: int) -> None:
         handler.setFormatter(ZoneFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.WARNING - 10 * min(verbose, 2))
-    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    debug = verbose >= 2
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if debug else logging.WARNING)
+    logging.getLogger("stravalib").setLevel(logging.DEBUG if debug else logging.WARNING)
+    logging.getLogger("garminconnect").setLevel(logging.DEBUG if debug else logging.CRITICAL)
+    # apprise 2.3 imports imghdr (deprecated since Python 3.11) for PGPy; it is not
+    # peakbot's to fix, so only that warning from apprise is hidden.
+    warnings.filterwarnings(
+        "ignore", message=".*imghdr.*", category=DeprecationWarning, module=r"apprise(\.|$)"
+    )
 
 
 CONFIG_HELP = "Calendar file (YAML). Default: $PEAKBOT_CONFIG, then config/calendar.yaml."
