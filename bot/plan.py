@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from bot.store.db import Store
 
 logger = logging.getLogger(__name__)
+# (session id, tuned text, calendar text) of each dropped prescription already logged.
+_DROPPED_LOGGED: set[tuple[str, str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,12 @@ def build_plan(
             )
             prescription = None
         if prescription is not None and not same_text(prescription.calendar_text, definition.text):
-            logger.info(
+            # The plan is built by every job; say it once per change, not every minute.
+            key = (session.id, prescription.text, definition.text)
+            level = logging.DEBUG if key in _DROPPED_LOGGED else logging.INFO
+            _DROPPED_LOGGED.add(key)
+            logger.log(
+                level,
                 "session %s: calendar text changed since tuning, tuned prescription dropped",
                 session.id,
             )

@@ -33,11 +33,18 @@ log = logging.getLogger(__name__)
 def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
     """Fetch new, changed and deleted runs and store them."""
     from bot.activities.sync import open_source
+    from bot.service.cli_run import locked_run
+    from bot.service.cycle import SYNC
 
     timezone = _zone(timezone_name) if timezone_name else athlete_timezone(app.config_path)
     units = _athlete_units(app)
-    source = open_source(app.settings, app.store)
-    report = source.sync(timezone=timezone, now=datetime.now(UTC))
+    with locked_run(app.settings.data_dir, app.store, SYNC) as run:
+        source = open_source(app.settings, app.store)
+        report = source.sync(timezone=timezone, now=datetime.now(UTC))
+        run.detail = (
+            f"{source.name}: {len(report.new)} new, {len(report.updated)} updated, "
+            f"{len(report.removed)} removed, {report.requests} requests"
+        )
     if as_json:
         click.echo(json.dumps({"source": source.name, **report.to_dict()}, indent=2))
         return

@@ -714,8 +714,13 @@ class _Reader:
         seen: dict[str, int] = {}
         sessions: list[SessionDef] = []
         for day, index, workout_key, explicit_id, note, item in drafts:
-            counts[workout_key] = counts.get(workout_key, 0) + 1
-            session_id = explicit_id or f"{workout_key}-{counts[workout_key]}"
+            if explicit_id:
+                # A session with its own id takes no number, so adding or removing
+                # it leaves the ids of the numbered sessions as they were.
+                session_id = explicit_id
+            else:
+                counts[workout_key] = counts.get(workout_key, 0) + 1
+                session_id = f"{workout_key}-{counts[workout_key]}"
             line = line_of(item)
             if session_id in seen:
                 self.problem(

@@ -285,6 +285,9 @@ class Cycle:
         source = self._open_source(self.settings, self.store)
         report = source.sync(timezone=self.timezone, now=self.clock.now())
         self.analysis_notes = []
+        redo = records.forget_activities(self.store, [*report.removed, *report.updated])
+        if redo:
+            log.info("runs changed or deleted; analysing again: %s", ", ".join(sorted(set(redo))))
         analysed = self.analyse_due(source)
         detail = (
             f"{source.name}: {len(report.new)} new, {len(report.updated)} updated, "
@@ -302,23 +305,39 @@ class Cycle:
     # --- Analyse and tune -------------------------------------------------------------------
 
     def analyse_due(self, source: ActivitySource | None) -> list[str]:
-        """Analyse every past or current session with a run and no analysis; return their ids."""
+        """Analyse every past or current session with a run and no analysis; return their ids.
+
+        Sessions are analysed in date order, and the coach tunes only from the latest
+        session of each family analysed here, so a catch-up sync decides once.
+        """
         from bot.store.activities import activities_on
 
         plan = self.plan()
         today = self.today()
-        done: list[str] = []
+        self._settle_analyses(plan)
+        used = records.used_activity_keys(self.store)
+        found: list[tuple[PlannedSession, Activity, SessionAnalysis]] = []
         for session in plan:
             if session.date > today or records.has_analysis(self.store, session.id):
                 continue
-            candidates = activities_on(self.store, session.date)
+            # A run measures one session only, whichever id that session has now.
+            candidates = [a for a in activities_on(self.store, session.date) if a.key not in used]
             if not candidates:
                 continue
-            found = self._analyse(session, candidates, source)
-            if found is None:
+            result = self._analyse(session, candidates, source)
+            if result is None:
                 continue
-            activity, analysis = found
-            decision, line = self._tune(session, analysis, plan)
+            activity, analysis = result
+            used.add(activity.key)
+            found.append((session, activity, analysis))
+
+        latest = {session.workout_key: session.id for session, _, _ in found}
+        done: list[str] = []
+        for session, activity, analysis in found:
+            decision: TuningDecision | None = None
+            line: TuningLine | None = None
+            if latest[session.workout_key] == session.id:
+                decision, line = self._tune(session, analysis, plan)
             age_days = (today - session.date).days
             send = age_days <= POST_RUN_MAX_AGE_DAYS
             if self._post_run(session, activity, analysis, line, send=send) and not send:
@@ -338,6 +357,17 @@ class Cycle:
             )
             done.append(session.id)
         return done
+
+    def _settle_analyses(self, plan: list[PlannedSession]) -> None:
+        """Fit the stored analyses to the runs and the calendar as they are now."""
+        dropped = records.forget_missing_activities(self.store)
+        if dropped:
+            log.info("runs no longer stored; analysing again: %s", ", ".join(sorted(dropped)))
+        for old_id, new_id in records.realign_analyses(self.store, plan).items():
+            if new_id is None:
+                log.info("analysis of %s dropped: no session on its date has its workout", old_id)
+            else:
+                log.info("analysis of %s moved to %s: the session ids shifted", old_id, new_id)
 
     def _analyse(
         self,
@@ -400,8 +430,22 @@ class Cycle:
         """Decide the next prescription of the session's family and store it."""
         from bot.coach.tune import decide_next
 
+        today = self.today()
         family = [s for s in plan if s.workout_key == session.workout_key]
-        following = [s for s in family if s.date > session.date]
+        # A later session of the family that already has a run decided after this one.
+        if any(
+            session.date < s.date <= today and records.has_analysis(self.store, s.id)
+            for s in family
+        ):
+            return None, None
+        # Only a session still to come is tuned: one done or due today keeps what was run.
+        following = [
+            s
+            for s in family
+            if s.date > session.date
+            and s.date > today
+            and not records.has_analysis(self.store, s.id)
+        ]
         if not following:
             return None, None
         next_session = following[0]
@@ -461,8 +505,15 @@ class Cycle:
         *,
         send: bool,
     ) -> bool:
-        """Store the post-run summary, queued for sending when `send`; False if it exists."""
-        if jobs.get_summary(self.store, "post-run", session.date, session.id) is not None:
+        """Store the post-run summary, queued for sending when `send`; False if it exists.
+
+        A run gets one post-run summary, whatever id its session has. A session whose
+        run changed gets its summary again once, titled as an update.
+        """
+        if jobs.summary_of_activity(self.store, "post-run", activity.key) is not None:
+            return False
+        existing = jobs.get_summary(self.store, "post-run", session.date, session.id)
+        if existing is not None and existing.activity_key in (None, activity.key):
             return False
         facts = PostRunFacts(
             session=_view(session),
@@ -475,7 +526,30 @@ class Cycle:
             calendar_problem=self.calendar_problem(),
             easy_pace_s_per_km=session.easy_pace_s_per_km,
         )
-        return self.store_summary(render_post_run(facts), send=send) is not None
+        summary = render_post_run(facts)
+        if existing is None:
+            return self.store_summary(summary, send=send, activity_key=activity.key) is not None
+        title = summary.title.removeprefix("updated: ")
+        replaced = jobs.replace_summary(
+            self.store,
+            existing.id,
+            now=self.clock.now(),
+            title=f"updated: {title}",
+            text=summary.text,
+            html=summary.html,
+            chart_png=summary.chart_png,
+            activity_key=activity.key,
+            targets=self.notifier.targets() if send else [],
+        )
+        log.info(
+            "post-run summary %s for %s rewritten: its run is now %s",
+            existing.id,
+            session.id,
+            activity.key,
+        )
+        if replaced is not None:
+            self._write_files(replaced)
+        return replaced is not None
 
     def _morning(self, *, allow_late: bool) -> str:
         today = self.today()
@@ -567,7 +641,9 @@ class Cycle:
         )
         return facts, note_ids
 
-    def store_summary(self, summary: Summary, *, send: bool = True) -> jobs.StoredSummary | None:
+    def store_summary(
+        self, summary: Summary, *, send: bool = True, activity_key: str | None = None
+    ) -> jobs.StoredSummary | None:
         """Store a rendered summary and write its files; queue its deliveries when `send`.
 
         The summaries folder is a second record of what went out: a summary the store
@@ -594,6 +670,7 @@ class Cycle:
             chart_png=summary.chart_png,
             targets=self.notifier.targets() if send else [],
             already_sent=already_sent,
+            activity_key=activity_key,
         )
         if stored is None:
             return None
@@ -607,6 +684,10 @@ class Cycle:
                 sent_file,
             )
             return stored
+        self._write_files(stored)
+        return stored
+
+    def _write_files(self, stored: jobs.StoredSummary) -> None:
         try:
             write_summary_files(stored, self.settings.summaries_dir)
         except OSError as error:
@@ -616,7 +697,6 @@ class Cycle:
                 self.settings.summaries_dir,
                 error,
             )
-        return stored
 
     def _summary_file(self, summary: Summary, now: datetime) -> Path:
         """The text file `write_summary_files` writes for this summary."""

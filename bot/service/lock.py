@@ -36,7 +36,7 @@ class ProcessLock:
             os.close(fd)
             raise AlreadyRunning(
                 f"another peakbot process (pid {holder}) is using {self.path.parent}; "
-                "stop it first (systemctl stop peakbot) or use another PEAKBOT_DATA_DIR"
+                "stop it first or wait"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

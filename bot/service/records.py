@@ -5,6 +5,7 @@ They live in bot.store.analyses; this module adapts the cycle's needs to it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.store.db import Store
@@ -64,3 +65,79 @@ def save_tuned(store: Store, next_session: PlannedSession, decision: TuningDecis
             workout_key=next_session.workout_key,
         ),
     )
+
+
+def forget_activities(store: Store, activity_keys: list[str]) -> list[str]:
+    """Drop what was decided from runs that were deleted or changed; return the session ids.
+
+    The analyses that used them go, with the prescriptions and the unreported tuning
+    notes decided from them, so the next analysis decides again from the runs that
+    remain. The post-run summary keeps the run it was written from, so a summary of
+    another run says it is an update and one of the same run is not sent again.
+    """
+    from bot.store import analyses, jobs
+
+    dropped = analyses.delete_analyses_of(store, activity_keys)
+    jobs.delete_unreported_tuning(store, [stored.session_id for stored in dropped])
+    for stored in dropped:
+        summary = jobs.get_summary(store, "post-run", stored.date, stored.session_id)
+        if summary is not None and stored.activity_key:
+            jobs.set_summary_activity(store, summary.id, stored.activity_key)
+    return [stored.session_id for stored in dropped]
+
+
+def forget_missing_activities(store: Store) -> list[str]:
+    """Drop the analyses of runs no longer stored (deleted by any sync); return session ids."""
+    from bot.store import analyses
+
+    return forget_activities(store, analyses.keys_without_activity(store))
+
+
+def realign_analyses(store: Store, plan: list[PlannedSession]) -> dict[str, str | None]:
+    """Move analyses whose session id now names a session on another date.
+
+    Numbered ids ("<workout>-<n>") shift when a session of the same workout is
+    inserted before others. An analysis keeps its session date and workout: it moves
+    to the session now on that date with that workout, or is dropped when there is
+    none. Returns the moves, old id to new id (None when dropped).
+    """
+    from bot.store import analyses
+
+    by_id = {session.id: session for session in plan}
+    stored = analyses.list_analyses(store)
+
+    def fits(row: analyses.StoredAnalysis) -> bool:
+        session = by_id.get(row.session_id)
+        return (
+            session is not None
+            and session.date == row.date
+            and (not row.family or session.workout_key == row.family)
+        )
+
+    # Rows from before session dates were stored cannot be checked; they stay.
+    stale = [row for row in stored if row.date != date.min and not fits(row)]
+    taken = {row.session_id for row in stored if row not in stale}
+    moves: dict[str, str | None] = {}
+    for row in stale:
+        target = next(
+            (
+                session
+                for session in plan
+                if session.date == row.date
+                and (not row.family or session.workout_key == row.family)
+                and session.id not in taken
+            ),
+            None,
+        )
+        moves[row.session_id] = target.id if target is not None else None
+        if target is not None:
+            taken.add(target.id)
+    analyses.move_analyses(store, moves)
+    return moves
+
+
+def used_activity_keys(store: Store) -> set[str]:
+    """Return the keys of the runs that already measure a session."""
+    from bot.store import analyses
+
+    return {row.activity_key for row in analyses.list_analyses(store) if row.activity_key}

@@ -194,3 +194,68 @@ def _stored(row: Any) -> StoredAnalysis:
         analysis=SessionAnalysis.from_dict(json.loads(data)) if data else None,
         decision=json.loads(decision) if decision else None,
     )
+
+
+def delete_analyses_of(store: Store, activity_keys: list[str]) -> list[StoredAnalysis]:
+    """Delete the analyses that measured any of these activities; return what was deleted.
+
+    The prescription each one decided goes too while its session has no analysis of
+    its own, so the coach decides again from the runs that remain.
+    """
+    if not activity_keys:
+        return []
+    marks = ", ".join("?" for _ in activity_keys)
+    rows = store.conn.execute(
+        f"SELECT * FROM analyses WHERE activity_key IN ({marks})", activity_keys
+    ).fetchall()
+    dropped = [_stored(row) for row in rows]
+    with store.transaction() as conn:
+        for stored in dropped:
+            conn.execute("DELETE FROM analyses WHERE session_id = ?", (stored.session_id,))
+            next_id = (stored.decision or {}).get("session_id")
+            if next_id:
+                conn.execute(
+                    "DELETE FROM prescriptions WHERE session_id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM analyses WHERE session_id = ?)",
+                    (next_id, next_id),
+                )
+    return dropped
+
+
+def move_analyses(store: Store, moves: dict[str, str | None]) -> None:
+    """Give analyses another session id (to the id) or delete them (to None), at once.
+
+    All rows are read before any is written, so two analyses can trade ids.
+    """
+    if not moves:
+        return
+    with store.transaction() as conn:
+        rows = {
+            old_id: conn.execute(
+                "SELECT * FROM analyses WHERE session_id = ?", (old_id,)
+            ).fetchone()
+            for old_id in moves
+        }
+        for old_id in moves:
+            conn.execute("DELETE FROM analyses WHERE session_id = ?", (old_id,))
+        for old_id, new_id in moves.items():
+            row = rows[old_id]
+            if new_id is None or row is None:
+                continue
+            values = dict(row)
+            values["session_id"] = new_id
+            columns = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            conn.execute(
+                f"INSERT OR REPLACE INTO analyses ({columns}) VALUES ({marks})",
+                list(values.values()),
+            )
+
+
+def keys_without_activity(store: Store) -> list[str]:
+    """Return the activity keys that analyses name but the store no longer holds."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT activity_key FROM analyses WHERE activity_key IS NOT NULL"
+        " AND activity_key NOT IN (SELECT key FROM activities)"
+    ).fetchall()
+    return [row[0] for row in rows]

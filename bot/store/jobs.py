@@ -96,6 +96,15 @@ MIGRATIONS = [
         );
         """,
     ),
+    (
+        "jobs-005-summary-activity",
+        # The run a post-run summary was written from: a run gets at most one post-run
+        # summary, and a summary is written again only when the run behind it changed.
+        """
+        ALTER TABLE summaries ADD COLUMN activity_key TEXT;
+        CREATE INDEX summaries_by_activity ON summaries (activity_key);
+        """,
+    ),
 ]
 
 # Delivery states, in the order a delivery passes through them.
@@ -224,6 +233,7 @@ class StoredSummary:
     text: str
     html: str
     chart_png: bytes | None
+    activity_key: str | None = None  # the run a post-run summary was written from
 
 
 @dataclass(frozen=True)
@@ -248,6 +258,7 @@ def _summary(row: Any) -> StoredSummary:
         text=row["text"],
         html=row["html"],
         chart_png=row["chart_png"],
+        activity_key=row["activity_key"],
     )
 
 
@@ -317,6 +328,7 @@ def create_summary(
     chart_png: bytes | None,
     targets: list[str],
     already_sent: bool = False,
+    activity_key: str | None = None,
 ) -> StoredSummary | None:
     """Store a summary and a pending delivery per target in one transaction.
 
@@ -328,8 +340,9 @@ def create_summary(
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT OR IGNORE INTO summaries"
-            " (kind, local_date, session_id, created_utc, late, title, text, html, chart_png)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " (kind, local_date, session_id, created_utc, late, title, text, html, chart_png,"
+            " activity_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind,
                 local_date.isoformat(),
@@ -340,6 +353,7 @@ def create_summary(
                 text,
                 html,
                 chart_png,
+                activity_key,
             ),
         )
         if cursor.rowcount == 0:
@@ -352,6 +366,53 @@ def create_summary(
                 (summary_id, target, SENT if already_sent else PENDING, _iso(now)),
             )
     assert summary_id is not None
+    return get_summary_by_id(store, summary_id)
+
+
+def summary_of_activity(store: Store, kind: str, activity_key: str) -> StoredSummary | None:
+    """Return the summary of this kind written from this run, if any."""
+    row = store.conn.execute(
+        "SELECT * FROM summaries WHERE kind = ? AND activity_key = ? ORDER BY id LIMIT 1",
+        (kind, activity_key),
+    ).fetchone()
+    return _summary(row) if row else None
+
+
+def set_summary_activity(store: Store, summary_id: int, activity_key: str) -> None:
+    """Record the run a summary was written from, when the summary does not say."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE summaries SET activity_key = ? WHERE id = ? AND activity_key IS NULL",
+            (activity_key, summary_id),
+        )
+
+
+def replace_summary(
+    store: Store,
+    summary_id: int,
+    *,
+    now: datetime,
+    title: str,
+    text: str,
+    html: str,
+    chart_png: bytes | None,
+    activity_key: str | None,
+    targets: list[str],
+) -> StoredSummary | None:
+    """Write a summary again (its run changed) and queue one fresh delivery per target."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE summaries SET created_utc = ?, title = ?, text = ?, html = ?,"
+            " chart_png = ?, activity_key = ? WHERE id = ?",
+            (_iso(now), title, text, html, chart_png, activity_key, summary_id),
+        )
+        conn.execute("DELETE FROM deliveries WHERE summary_id = ?", (summary_id,))
+        for target in targets:
+            conn.execute(
+                "INSERT INTO deliveries (summary_id, target, state, updated_utc)"
+                " VALUES (?, ?, ?, ?)",
+                (summary_id, target, PENDING, _iso(now)),
+            )
     return get_summary_by_id(store, summary_id)
 
 
@@ -479,6 +540,15 @@ def record_tuning(
             " decided_utc = excluded.decided_utc, action = excluded.action,"
             " text = excluded.text, reason = excluded.reason, reported_in = NULL",
             (session_id, next_session_id, _iso(now), action, text, reason),
+        )
+
+
+def delete_unreported_tuning(store: Store, session_ids: list[str]) -> None:
+    """Forget the decisions taken after these sessions that no morning summary reported."""
+    with store.transaction() as conn:
+        conn.executemany(
+            "DELETE FROM tuning_notes WHERE session_id = ? AND reported_in IS NULL",
+            [(session_id,) for session_id in session_ids],
         )
 
 
