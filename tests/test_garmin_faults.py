@@ -104,15 +104,35 @@ def test_429_with_retry_after(
     assert waits == [7.0, 7.0]
 
 
-def test_retry_after_capped(fake: GarminFake, settings: Settings, waits: list[float]) -> None:
+def test_retry_after_beyond_cap(fake: GarminFake, settings: Settings, waits: list[float]) -> None:
     fake.inject(Fault(".", status=429, times=1, headers={"Retry-After": "3600"}))
     capped = GarminDestination(
         settings,
         Store(settings.database),
         retrying=Retrying(base_wait_s=0.01, max_wait_s=2.0, sleep=waits.append),
     )
+    report = push(capped, sessions())
+    assert waits == []
+    assert [r.action for r in report.results] == ["pending", "pending"]
+    assert "Garmin asked to wait 3600 s; the next push tries again" in report.results[0].detail
     assert push(capped, sessions()).ok
-    assert waits == [2.0]
+    assert_one_per_session(fake, sessions())
+
+
+def test_retry_after_beyond_cap_on_write(
+    fake: GarminFake, settings: Settings, waits: list[float]
+) -> None:
+    capped = GarminDestination(
+        settings,
+        Store(settings.database),
+        retrying=Retrying(base_wait_s=0.01, max_wait_s=2.0, sleep=waits.append),
+    )
+    push(capped, sessions(1))
+    fake.inject(Fault(UPLOAD, status=429, times=1, headers={"Retry-After": "600"}))
+    report = push(capped, sessions(2))
+    assert [r.action for r in report.results] == ["unchanged", "pending"]
+    assert report.pending == ["speed-sharpen-1"]
+    assert waits == []
 
 
 def test_429_on_upload_retried_in_place(

@@ -28,9 +28,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config.settings import Settings
 from bot.garmin.client import (
@@ -40,6 +41,7 @@ from bot.garmin.client import (
     Retrying,
     TransientError,
     connect,
+    translate,
 )
 from bot.garmin.report import Action, PushReport, PushResult, horizon
 from bot.garmin.workout_json import (
@@ -58,10 +60,26 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 DESTINATION = "garmin"
 LISTING_PAGE_SIZE = 100
 # Schedules further ahead than this are never listed, even when the store records them.
 MAX_LISTING_DAYS = 370
+
+
+STOPPED = "not pushed yet: the push stopped after an error"
+
+
+class WaitTooLong(TransientError):
+    """Garmin Connect sent a Retry-After longer than the retries may wait."""
+
+    def __init__(self, label: str, retry_after_s: float) -> None:
+        super().__init__(
+            f"{label}: Garmin asked to wait {retry_after_s:.0f} s; the next push tries again",
+            retry_after_s=retry_after_s,
+            rate_limited=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -119,35 +137,35 @@ class GarminDestination:
         )
         garmin = self._client()
         results: dict[str, PushResult] = {}
-        stop_reason = ""
+        run: _Pass | None = None
+        stop: TransientError | None = None
         for pass_number in range(1, self.retrying.tries + 1):
+            run = None
             try:
                 state = self._read_state(garmin, today, horizon_end)
                 run = _Pass(self, garmin, state, sessions, today, horizon_end, dry_run, results)
                 run.reconcile(in_horizon)
-                stop_reason = ""
+                stop = None
+                break
+            except WaitTooLong as error:
+                stop = error
+                log.error("push to Garmin Connect stopped: %s", error)
                 break
             except AmbiguousWrite as error:
-                stop_reason = str(error)
+                stop = error
                 if pass_number == self.retrying.tries:
+                    log.error("push to Garmin Connect stopped: %s", error)
                     break
                 wait = self.retrying.wait_s(pass_number)
                 log.warning("%s; listing again in %.1f s to check what happened", error, wait)
                 self.retrying.sleep(wait)
             except TransientError as error:
-                stop_reason = str(error)
+                stop = error
                 log.error("push to Garmin Connect stopped: %s", error)
                 break
 
-        for session in in_horizon:
-            if session.id not in results:
-                results[session.id] = PushResult(
-                    session.id,
-                    session.date,
-                    session.title,
-                    "failed",
-                    f"not pushed yet: {stop_reason or 'stopped early'}",
-                )
+        if stop is not None:
+            _report_stop(stop, run, in_horizon, results)
         report = PushReport(results=list(results.values()), destination=self.name)
         report.results.sort(key=lambda r: (r.date, r.session_id))
         log.info(
@@ -155,6 +173,26 @@ class GarminDestination:
             ", ".join(f"{r.session_id}={r.action}" for r in report.results) or "nothing to do",
         )
         return report
+
+    def call(self, label: str, func: Callable[[], T], *, idempotent: bool = True) -> T:
+        """Run one request with `self.retrying`, but stop on a Retry-After beyond its cap.
+
+        Retrying earlier than Garmin Connect asked would only meet more 429s, so a
+        longer Retry-After raises WaitTooLong and the next push tries again.
+        """
+        max_wait_s = self.retrying.max_wait_s
+
+        def guarded() -> T:
+            try:
+                return func()
+            except Exception as raw:
+                error = translate(raw, label)
+                retry_after_s = getattr(error, "retry_after_s", None)
+                if retry_after_s is not None and retry_after_s > max_wait_s:
+                    raise WaitTooLong(label, retry_after_s) from raw
+                raise
+
+        return self.retrying.call(label, guarded, idempotent=idempotent)
 
     def _client(self) -> Garmin:
         if self._garmin is None:
@@ -170,7 +208,7 @@ class GarminDestination:
         session_of: dict[int, str] = {}
         start = 0
         while True:
-            page = self.retrying.call(
+            page = self.call(
                 "list workouts",
                 lambda offset=start: garmin.get_workouts(offset, LISTING_PAGE_SIZE),  # type: ignore[misc]
             )
@@ -200,7 +238,7 @@ class GarminDestination:
         known_dates += [r.local_date for r in records.values()]
         window_end = max([horizon_end, *known_dates])
         window_end = min(window_end, today + timedelta(days=MAX_LISTING_DAYS))
-        raw = self.retrying.call(
+        raw = self.call(
             "list schedules",
             lambda: garmin.get_scheduled_workouts_by_period(
                 today.isoformat(), window_end.isoformat()
@@ -217,7 +255,7 @@ class GarminDestination:
     def _read_full(self, garmin: Garmin, workout: RemoteWorkout) -> RemoteWorkout:
         """Read one workout in full when the listing left its description out."""
         try:
-            full = self.retrying.call(
+            full = self.call(
                 f"get workout {workout.workout_id}",
                 lambda: garmin.get_workout_by_id(workout.workout_id),
             )
@@ -246,13 +284,15 @@ class _Pass:
     ) -> None:
         self.garmin = garmin
         self.store = destination.store
-        self.retrying = destination.retrying
+        self.call = destination.call
         self.state = state
         self.sessions = {s.id: s for s in sessions}
         self.today = today
         self.horizon_end = horizon_end
         self.dry_run = dry_run
         self.results = results
+        # The session being pushed, so a push that stops can report it as the failed one.
+        self.current: PlannedSession | None = None
         self.records = list_pushed(self.store, DESTINATION)
         self.workouts_of: dict[str, list[RemoteWorkout]] = defaultdict(list)
         for workout_id, session_id in state.session_of.items():
@@ -261,6 +301,7 @@ class _Pass:
     def reconcile(self, in_horizon: list[PlannedSession]) -> None:
         self._forget_vanished_workouts()
         for session in in_horizon:
+            self.current = session
             try:
                 self._push_session(session)
             except (RequestRejected, NotFoundError) as error:
@@ -268,6 +309,7 @@ class _Pass:
                 self._record(
                     PushResult(session.id, session.date, session.title, "failed", str(error))
                 )
+        self.current = None
         for session_id in sorted(self.workouts_of):
             planned = self.sessions.get(session_id)
             if planned is None:
@@ -303,6 +345,16 @@ class _Pass:
             if r.workout_id is None or r.workout_id in self.state.all_workout_ids
         }
 
+    def needs_write(self, session: PlannedSession) -> bool:
+        """Tell whether the listings show work left for `session`, without sending anything."""
+        keep, extras = self._choose(session, self.records.get(session.id))
+        if keep is None or extras:
+            return True
+        if self._current_rev(keep, self.records.get(session.id)) != content_hash(session):
+            return True
+        schedules = self.state.schedules.get(keep.workout_id, [])
+        return [s.date for s in schedules] != [session.date]
+
     def _push_session(self, session: PlannedSession) -> None:
         payload = garmin_workout_json(session)
         rev = content_hash(session)
@@ -320,7 +372,7 @@ class _Pass:
                 self._record(PushResult(session.id, session.date, session.title, "created"))
                 return
             self._save(session, rev, None, None, "pending")
-            response = self.retrying.call(
+            response = self.call(
                 f"upload workout for {session.id}",
                 lambda: self.garmin.upload_workout(payload),
                 idempotent=False,
@@ -338,7 +390,7 @@ class _Pass:
             if self._current_rev(keep, record) != rev:
                 if not self.dry_run:
                     self._save(session, rev, workout_id, None, "pending")
-                    self.retrying.call(
+                    self.call(
                         f"update workout {workout_id} for {session.id}",
                         lambda: self.garmin.update_workout(workout_id, payload),
                     )
@@ -350,7 +402,7 @@ class _Pass:
         schedule_id = on_date[0].schedule_id if on_date else None
         if not on_date:
             if not self.dry_run:
-                response = self.retrying.call(
+                response = self.call(
                     f"schedule workout {workout_id} on {session.date}",
                     lambda: self.garmin.schedule_workout(workout_id, session.date.isoformat()),
                     idempotent=False,
@@ -362,10 +414,16 @@ class _Pass:
                     session.id,
                     session.date,
                 )
-            if action != "created":
-                action = "rescheduled" if elsewhere else "created"
-            if elsewhere:
-                details.append("moved from " + ", ".join(str(s.date) for s in elsewhere))
+            moved_from = ", ".join(str(s.date) for s in elsewhere)
+            if action == "updated" and elsewhere:
+                action = "rescheduled"
+                details.append(f"updated and rescheduled from {moved_from}")
+            elif elsewhere:
+                action = "rescheduled"
+                details.append(f"moved from {moved_from}")
+            elif action != "created":
+                action = "scheduled"
+                details.append(f"reused workout {workout_id}")
         for duplicate in on_date[1:]:
             self._unschedule(duplicate, f"second schedule of {session.id} on {session.date}")
             details.append(f"removed duplicate schedule on {session.date}")
@@ -434,14 +492,26 @@ class _Pass:
             return
         for schedule in moved:
             self._unschedule(schedule, f"session {session.id} moved to {session.date}")
+        old_dates = ", ".join(str(s.date) for s in moved)
+        if session.date < self.today:
+            # The workout stays in the library; only its calendar entries go.
+            self._record(
+                PushResult(
+                    session.id,
+                    session.date,
+                    session.title,
+                    "removed",
+                    f"moved to a past date, taken off the Garmin Connect calendar on {old_dates}",
+                )
+            )
+            return
         self._record(
             PushResult(
                 session.id,
                 session.date,
                 session.title,
                 "rescheduled",
-                f"unscheduled from {', '.join(str(s.date) for s in moved)}; "
-                f"pushed when {session.date} is within the horizon",
+                f"unscheduled from {old_dates}; pushed when {session.date} is within the horizon",
             )
         )
 
@@ -451,7 +521,7 @@ class _Pass:
         if self.dry_run:
             return
         with contextlib.suppress(NotFoundError):
-            self.retrying.call(
+            self.call(
                 f"delete workout {workout.workout_id}",
                 lambda: self.garmin.delete_workout(workout.workout_id),
             )
@@ -462,7 +532,7 @@ class _Pass:
             return
         schedule_id = schedule.schedule_id
         with contextlib.suppress(NotFoundError):
-            self.retrying.call(
+            self.call(
                 f"unschedule {schedule_id}", lambda: self.garmin.unschedule_workout(schedule_id)
             )
         log.info(
@@ -569,3 +639,36 @@ def _int(data: dict[str, Any], key: str) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
+
+
+def _report_stop(
+    stop: TransientError,
+    run: _Pass | None,
+    in_horizon: list[PlannedSession],
+    results: dict[str, PushResult],
+) -> None:
+    """Give each open session its own outcome after the push stopped on `stop`.
+
+    The session being pushed failed with the error. Sessions not reached are
+    unchanged when the listings show nothing to do for them, else not pushed yet.
+    After a Retry-After beyond the cap, no session failed: the open ones wait.
+    """
+    waiting = isinstance(stop, WaitTooLong)
+    current = run.current if run is not None else None
+    if current is not None and not waiting:
+        results[current.id] = PushResult(
+            current.id, current.date, current.title, "failed", str(stop)
+        )
+    if waiting:
+        detail = f"not pushed yet: {stop}"
+    elif current is not None:
+        detail = STOPPED
+    else:
+        detail = f"{STOPPED} ({stop})"
+    for session in in_horizon:
+        if session.id in results:
+            continue
+        if run is not None and session is not current and not run.needs_write(session):
+            results[session.id] = PushResult(session.id, session.date, session.title, "unchanged")
+            continue
+        results[session.id] = PushResult(session.id, session.date, session.title, "pending", detail)

@@ -8,7 +8,19 @@ from typing import Literal, Protocol
 
 from bot.plan import PlannedSession
 
-Action = Literal["created", "updated", "rescheduled", "removed", "unchanged", "failed", "skipped"]
+# "scheduled": an existing workout was put on the calendar again, with no upload.
+# "pending": not pushed yet because the push stopped; the next push tries again.
+Action = Literal[
+    "created",
+    "updated",
+    "scheduled",
+    "rescheduled",
+    "removed",
+    "unchanged",
+    "failed",
+    "pending",
+    "skipped",
+]
 
 
 @dataclass
@@ -27,12 +39,12 @@ class PushReport:
 
     @property
     def ok(self) -> bool:
-        return not any(result.action == "failed" for result in self.results)
+        return not self.pending
 
     @property
     def pending(self) -> list[str]:
-        """Ids of the sessions not pushed yet; the next push tries them again."""
-        return [result.session_id for result in self.results if result.action == "failed"]
+        """Ids of the sessions that failed or were not reached; the next push tries again."""
+        return [r.session_id for r in self.results if r.action in ("failed", "pending")]
 
 
 class WorkoutDestination(Protocol):
