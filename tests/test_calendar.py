@@ -156,6 +156,14 @@ def test_explicit_id_kept() -> None:
     assert ids == ["sharpen-1", "easy-1", "race-day"]
 
 
+def test_explicit_id_takes_no_number() -> None:
+    text = changed(
+        "{date: 2023-04-05, workout: easy}", "{date: 2023-04-05, workout: easy, id: shakeout}"
+    )
+    ids = [s.id for s in parse_calendar(text, PATH).sessions]
+    assert ids == ["sharpen-1", "shakeout", "easy-1"]
+
+
 def test_moved_date_keeps_id() -> None:
     text = changed("{date: race-19d, workout: sharpen}", "{date: race-18d, workout: sharpen}")
     session = parse_calendar(text, PATH).sessions[0]

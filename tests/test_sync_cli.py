@@ -136,3 +136,24 @@ def test_sync_copy_json_once(tmp_path: Path, real_data: Path) -> None:
     assert code == 0
     assert report["new"] == ["file:20210511T150512Z"]
     assert report["labels"] == {"file:20210511T150512Z": "a.fit"}
+
+
+def test_sync_locked(tmp_path: Path) -> None:
+    from bot.service.lock import ProcessLock
+
+    (tmp_path / "Activity").mkdir()
+    with ProcessLock(tmp_path / "data"):
+        code, output = run_sync(tmp_path, {})
+    assert code == 1
+    assert "another peakbot process" in output
+
+
+def test_sync_recorded_as_job(tmp_path: Path) -> None:
+    from bot.store import jobs
+
+    (tmp_path / "Activity").mkdir()
+    run_sync(tmp_path, {})
+    store = Store(tmp_path / "data" / "peakbot.sqlite3")
+    runs = jobs.list_job_runs(store, "sync")
+    store.close()
+    assert [run.result for run in runs] == ["ok"]

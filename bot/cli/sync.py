@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
     """Fetch new, changed and deleted runs and store them."""
     from bot.activities.sync import open_source
+    from bot.service import records
     from bot.service.cli_run import locked_run
     from bot.service.cycle import SYNC
 
@@ -45,6 +46,8 @@ def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
             f"{source.name}: {len(report.new)} new, {len(report.updated)} updated, "
             f"{len(report.removed)} removed, {report.requests} requests"
         )
+        # The next analysis redoes the sessions these runs measured.
+        records.forget_activities(app.store, [*report.removed, *report.updated])
     if as_json:
         click.echo(json.dumps({"source": source.name, **report.to_dict()}, indent=2))
         return
