@@ -179,3 +179,63 @@ def test_cli_without_client_id(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "https://www.strava.com/settings/api" in result.output
+
+
+def browse_in_background(opened: list[requests.Response]) -> object:
+    """Stand in for webbrowser.open: follow the URL and its redirect in another thread."""
+
+    def open_url(url: str) -> bool:
+        def follow() -> None:
+            opened.append(requests.get(url, timeout=5))
+
+        threading.Thread(target=follow, daemon=True).start()
+        return True
+
+    return open_url
+
+
+def test_cli_callback_flow(
+    settings: Settings, fake: FakeStrava, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    opened: list[requests.Response] = []
+    monkeypatch.setattr(webbrowser, "open", browse_in_background(opened))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        ["--env-file", "absent.env", "auth", "strava", "--timeout", "10"],
+        env=environment(settings),
+    )
+    assert result.exit_code == 0, result.output
+    assert "tokens saved" in result.output
+    assert load_tokens(settings.tokens) is not None
+    assert [r.status_code for r in opened] == [200]
+    assert [r.path for r in fake.requests()] == ["/oauth/authorize", "/oauth/token"]
+
+
+def test_cli_busy_port(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    port = settings.strava_redirect_port
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = CliRunner().invoke(
+            cli, ["--env-file", "absent.env", "auth", "strava"], env=environment(settings)
+        )
+    assert result.exit_code == 2
+    assert f"127.0.0.1:{port}" in result.output
+    assert "STRAVA_REDIRECT_PORT" in result.output
+    assert "--paste" in result.output
+    assert "Open this URL" not in result.output
+
+
+def test_fake_authorize_redirects(settings: Settings, fake: FakeStrava) -> None:
+    url = strava_auth.authorization_url(settings, "s-1")
+    answer = requests.get(url, allow_redirects=False, timeout=2)
+    location = urlsplit(answer.headers["Location"])
+    query = parse_qs(location.query)
+    assert answer.status_code == 302
+    assert location.port == settings.strava_redirect_port
+    assert query["state"] == ["s-1"]
+    assert query["code"][0] in fake.codes

@@ -32,6 +32,8 @@ SCOPES = ["read", REQUIRED_SCOPE]
 CALLBACK_PATH = "/authorized"
 # How long the one-shot server waits for the browser, in seconds.
 CALLBACK_TIMEOUT_S = 300.0
+# How often the one-shot server checks whether it is done or timed out, in seconds.
+POLL_S = 0.5
 
 _SCOPE_FIX = (
     "run `peakbot auth strava` again and leave 'View data about your private activities' "
@@ -98,17 +100,61 @@ def parse_redirect(url: str, expected_state: str) -> Grant:
     return Grant(code=values["code"], scope=scope)
 
 
-def receive_by_callback(
-    port: int, expected_state: str, timeout_s: float = CALLBACK_TIMEOUT_S
-) -> Grant:
-    """Serve one redirect on 127.0.0.1:`port` and return its grant.
+class CallbackServer:
+    """A one-shot HTTP server on 127.0.0.1:`port` that receives Strava's redirect.
 
-    Requests to other paths get a 404 and waiting goes on. A redirect with a wrong
-    state, a denial or a missing scope raises AuthError.
+    The port is bound on construction, so a busy port is reported before the
+    runner is sent to the authorisation page. Requests to other paths get a 404
+    and waiting goes on.
     """
-    outcome: dict[str, Any] = {}
-    done = threading.Event()
 
+    def __init__(self, port: int, expected_state: str) -> None:
+        self.port = port
+        self._outcome: dict[str, Any] = {}
+        self._done = threading.Event()
+        handler = _handler(expected_state, self._outcome, self._done)
+        try:
+            self._server = HTTPServer(("127.0.0.1", port), handler)
+        except OSError as error:
+            raise UserInputError(
+                f"cannot listen on 127.0.0.1:{port} for Strava's redirect "
+                f"({error.strerror or error}); stop the program using port {port}, set "
+                "STRAVA_REDIRECT_PORT in .env to a free port, or run "
+                "`peakbot auth strava --paste`"
+            ) from None
+        self._server.timeout = POLL_S
+
+    def wait(self, timeout_s: float = CALLBACK_TIMEOUT_S) -> Grant:
+        """Serve requests until the redirect arrives, then close the port.
+
+        A redirect with a wrong state, a denial or a missing scope raises AuthError,
+        and no redirect within `timeout_s` seconds raises AuthError too.
+        """
+        try:
+            waited = 0.0
+            while not self._done.is_set() and waited < timeout_s:
+                self._server.handle_request()
+                waited += POLL_S
+        finally:
+            self.close()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        if "grant" not in self._outcome:
+            raise AuthError(
+                f"no redirect from Strava reached 127.0.0.1:{self.port} within "
+                f"{timeout_s:.0f} s; run `peakbot auth strava --paste` to paste the redirect "
+                "URL instead"
+            )
+        grant: Grant = self._outcome["grant"]
+        return grant
+
+    def close(self) -> None:
+        self._server.server_close()
+
+
+def _handler(
+    expected_state: str, outcome: dict[str, Any], done: threading.Event
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -135,30 +181,14 @@ def receive_by_callback(
             self.end_headers()
             self.wfile.write(body)
 
-    try:
-        server = HTTPServer(("127.0.0.1", port), Handler)
-    except OSError as error:
-        raise UserInputError(
-            f"cannot listen on 127.0.0.1:{port} ({error}); free the port, set "
-            "STRAVA_REDIRECT_PORT to another one, or use --paste"
-        ) from None
-    server.timeout = 0.5
-    try:
-        waited = 0.0
-        while not done.is_set() and waited < timeout_s:
-            server.handle_request()
-            waited += server.timeout
-    finally:
-        server.server_close()
-    if "error" in outcome:
-        raise outcome["error"]
-    if "grant" not in outcome:
-        raise AuthError(
-            f"no redirect from Strava reached 127.0.0.1:{port} within {timeout_s:.0f} s; "
-            "run `peakbot auth strava --paste` to paste the redirect URL instead"
-        )
-    grant: Grant = outcome["grant"]
-    return grant
+    return Handler
+
+
+def receive_by_callback(
+    port: int, expected_state: str, timeout_s: float = CALLBACK_TIMEOUT_S
+) -> Grant:
+    """Serve one redirect on 127.0.0.1:`port` and return its grant (see CallbackServer)."""
+    return CallbackServer(port, expected_state).wait(timeout_s)
 
 
 def exchange(settings: Settings, grant: Grant) -> Path:

@@ -34,9 +34,12 @@ def strava(app: AppContext, paste: bool, timeout_s: float) -> None:
         raise UserInputError(strava_auth.missing_credentials_message())
     state = strava_auth.new_state()
     url = strava_auth.authorization_url(settings, state)
+    # Bind the callback port before printing the URL, so a busy port is reported
+    # before the runner approves on Strava.
+    server = None if paste else strava_auth.CallbackServer(settings.strava_redirect_port, state)
     click.echo("Open this URL in a browser, log in to Strava and press Authorize:\n")
     click.echo(f"  {url}\n")
-    if paste:
+    if server is None:
         click.echo(
             "The browser then tries to load a 127.0.0.1 page, which may fail to load. "
             "Copy the whole address from its address bar."
@@ -46,11 +49,14 @@ def strava(app: AppContext, paste: bool, timeout_s: float) -> None:
     else:
         import webbrowser
 
-        webbrowser.open(url)
-        click.echo(
-            f"Waiting up to {timeout_s:.0f} s for the redirect on 127.0.0.1:"
-            f"{settings.strava_redirect_port} ..."
-        )
-        grant = strava_auth.receive_by_callback(settings.strava_redirect_port, state, timeout_s)
+        try:
+            webbrowser.open(url)
+            click.echo(
+                f"Waiting up to {timeout_s:.0f} s for the redirect on 127.0.0.1:"
+                f"{settings.strava_redirect_port} ..."
+            )
+            grant = server.wait(timeout_s)
+        finally:
+            server.close()
     path = strava_auth.exchange(settings, grant)
     click.echo(f"Strava authorised (scope {grant.scope}); tokens saved in {path}")

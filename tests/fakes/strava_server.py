@@ -4,6 +4,7 @@ Point STRAVA_API_URL (settings.strava_api_url) at `FakeStrava.url`. The fake kee
 activities as detailed-activity JSON (recorded payloads or `make_run`), lists them
 as summaries with Strava's paging, rotates refresh tokens, expires access tokens,
 checks the granted scope and sends the rate-limit headers with a usage count.
+Its authorisation page approves at once and redirects to the given redirect_uri.
 Faults (429, 5xx, delays, 401) are queued with `inject` from the base class.
 """
 
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.fakes.http import FakeServer, Request, Response
 
@@ -120,6 +122,9 @@ class FakeStrava(FakeServer):
         # Called at the start of every /api/v3 request, before the response is sent.
         self.on_api_request: Callable[[Request], None] | None = None
         self._counter = itertools.count(1)
+        # The scope the runner leaves ticked on the authorisation page.
+        self.approved_scope = "read,activity:read_all"
+        self.route("GET", r"/oauth/authorize", self._authorize)
         self.route("POST", r"/oauth/token", self._token)
         self.route("GET", r"/api/v3/athlete/activities", self._list)
         self.route("GET", r"/api/v3/activities/(\d+)", self._detail)
@@ -208,6 +213,20 @@ class FakeStrava(FakeServer):
                 self._headers(),
             )
         return None
+
+    def _authorize(self, request: Request, match: re.Match[str]) -> Response:
+        """Approve at once, as a runner pressing Authorize, and redirect with a new code.
+
+        Strava's page asks the runner first; this fake skips that step.
+        """
+        query = {key: values[0] for key, values in request.query.items()}
+        redirect = query.get("redirect_uri")
+        if not redirect or query.get("response_type") != "code":
+            return Response(400, {"message": "Bad Request", "errors": []})
+        code = f"code-{next(self._counter)}"
+        self.codes[code] = self.approved_scope
+        answer = {"state": query.get("state", ""), "code": code, "scope": self.approved_scope}
+        return Response(302, None, {"Location": f"{redirect}?{urlencode(answer)}"})
 
     def _token(self, request: Request, match: re.Match[str]) -> Response:
         form = request.form()
