@@ -9,6 +9,7 @@ Nothing is stored: the service records analyses and tuned prescriptions.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from bot.cli.context import AppContext
-from bot.errors import UserInputError
+from bot.errors import PeakbotError, ServiceError, UserInputError
 
 if TYPE_CHECKING:
     from bot.activities.model import Activity
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from bot.plan import PlannedSession
     from bot.workouts.model import Workout as WorkoutType
     from bot.workouts.pace import Unit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,6 +90,7 @@ def analyze_run(
     """Load the run and its workout, analyse it, and decide the family's next session."""
     from bot.analysis import analyze as analyze_workout
     from bot.analysis import match_session
+    from bot.analysis.analyze import needs_streams
     from bot.workouts.model import Workout
 
     calendar = _load_calendar(app, required=day is not None or session_day is not None)
@@ -118,11 +122,21 @@ def analyze_run(
             # Compare on the session's date, whatever day the run was.
             candidates = [_on_day(a, session.date) for a in candidates]
         match = match_session(session, candidates)
+        candidate = match.candidate
+        if match.activity is None and match.needs_streams and candidate is not None:
+            # The laps cannot show the reps (one lap, auto-laps): the speed stream may.
+            subject = f"no run on {local_day} matches {session.title}"
+            _load_streams(app, candidate, file, subject, required=True)
+            match = match_session(session, candidates)
         if match.activity is None and file is None:
             raise UserInputError(f"no run on {local_day} matches {session.title}: {match.reason}")
         activity = match.activity or candidates[0]
         workout = session.workout
         analysis = match.analysis or analyze_workout(workout, activity)
+        if needs_streams(analysis) and _load_streams(
+            app, activity, file, activity.key, required=False
+        ):
+            analysis = analyze_workout(workout, activity)
     elif isinstance(embedded := activity.embedded_workout, Workout):
         workout = embedded
         analysis = analyze_workout(workout, activity)
@@ -139,6 +153,53 @@ def analyze_run(
     return AnalyzeResult(
         activity, workout, analysis, session, decision, following, label=label, units=units
     )
+
+
+def _load_streams(
+    app: AppContext, activity: Activity, file: Path | None, subject: str, *, required: bool
+) -> bool:
+    """Attach the stored run's streams, fetched once through the activity source.
+
+    Returns whether the run now has streams. Strava stores the streams it sends, so
+    a second analysis sends no request. When `required`, a failure raises
+    ServiceError (rate limit, outage) or UserInputError (no streams) saying what
+    to do next; otherwise it is logged and the lap analysis stands.
+    """
+    if file is not None or activity.streams is not None:
+        return False
+    try:
+        return _fetch_streams(app, activity, subject)
+    except PeakbotError as error:
+        if required:
+            raise
+        log.warning("analysis of %s stays on its laps: %s", activity.key, error)
+        return False
+
+
+def _fetch_streams(app: AppContext, activity: Activity, subject: str) -> bool:
+    from bot.activities.sync import open_source
+
+    source = open_source(app.settings, app.store)
+    try:
+        streams = source.load_streams(activity)
+    except ServiceError as error:
+        raise ServiceError(
+            f"{subject}: its laps do not show the reps and its streams could not be loaded "
+            f"({error}); try `peakbot analyze` again after the rate-limit window or once "
+            f"{source.name} answers"
+        ) from None
+    except PeakbotError as error:
+        raise type(error)(
+            f"{subject}: its laps do not show the reps, and loading its streams failed: {error}"
+        ) from None
+    if streams is None:
+        raise UserInputError(
+            f"{subject}: its laps do not show the reps and {source.name} has no per-second "
+            f"data (streams) for {activity.key}; record each rep as a lap (lap button or a "
+            "structured workout on the watch), or analyse the watch's FIT file instead"
+        )
+    activity.streams = streams
+    return True
 
 
 def _file_name(app: AppContext, key: str) -> str | None:
