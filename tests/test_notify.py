@@ -8,7 +8,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.model import AlignedStep, RepMetrics, SessionAnalysis, SessionMetrics
-from bot.notify.deliver import LOCAL_TARGET, Notifier, flush_outbox, target_id
+from bot.notify.deliver import LOCAL_TARGET, MAX_ATTEMPTS, Notifier, flush_outbox, target_id
 from bot.notify.summary import (
     MorningFacts,
     PostRunFacts,
@@ -361,10 +361,42 @@ def test_failed_delivery_retried_then_given_up(store: Store, json_sink: JsonSink
     notifier = Notifier([json_sink.url], tries_per_send=1, retry_delay_s=0)
     summary = stored(store, post_run_summary(), notifier.targets())
 
-    reports = [flush_outbox(store, notifier, lambda: NOW) for _ in range(7)]
+    # A flush every 20 minutes for two days.
+    reports = [
+        flush_outbox(store, notifier, lambda i=i: NOW + timedelta(minutes=20 * i))
+        for i in range(3 * 48)
+    ]
 
-    assert [r.failed for r in reports] == [1, 1, 1, 1, 1, 0, 0]
+    assert sum(r.failed for r in reports) == MAX_ATTEMPTS
     assert jobs.deliveries_for(store, summary.id)[0].state == jobs.GAVE_UP
+
+
+def test_failed_delivery_waits(store: Store, json_sink: JsonSink) -> None:
+    json_sink.status = 500
+    notifier = Notifier([json_sink.url], tries_per_send=1, retry_delay_s=0)
+    stored(store, post_run_summary(), notifier.targets())
+    # A job every minute: the second and third attempts wait 1 and 5 minutes.
+    reports = [
+        flush_outbox(store, notifier, lambda i=i: NOW + timedelta(minutes=i)) for i in range(6)
+    ]
+    assert [r.failed for r in reports] == [1, 1, 0, 0, 0, 0]
+
+
+def test_failed_delivery_gives_up_after_a_day(store: Store, json_sink: JsonSink) -> None:
+    json_sink.status = 500
+    notifier = Notifier([json_sink.url], tries_per_send=1, retry_delay_s=0)
+    summary = stored(store, post_run_summary(), notifier.targets())
+    for i in range(20 * 60):  # every minute for 20 hours
+        flush_outbox(store, notifier, lambda i=i: NOW + timedelta(minutes=i))
+    assert jobs.deliveries_for(store, summary.id)[0].state == jobs.FAILED
+
+
+def test_refused_connection_named(store: Store) -> None:
+    notifier = Notifier(["json://127.0.0.1:9/hook"], tries_per_send=1, retry_delay_s=0)
+    summary = stored(store, post_run_summary(), notifier.targets())
+    flush_outbox(store, notifier, lambda: NOW)
+    error = jobs.deliveries_for(store, summary.id)[0].error or ""
+    assert "refused the connection" in error
 
 
 def test_failed_delivery_sent_later(store: Store, json_sink: JsonSink) -> None:
@@ -374,7 +406,7 @@ def test_failed_delivery_sent_later(store: Store, json_sink: JsonSink) -> None:
     flush_outbox(store, notifier, lambda: NOW)
     json_sink.status = 200
 
-    flush_outbox(store, notifier, lambda: NOW)
+    flush_outbox(store, notifier, lambda: NOW + timedelta(minutes=1))
 
     assert jobs.deliveries_for(store, summary.id)[0].state == jobs.SENT
 

@@ -6,8 +6,9 @@ passwords and bot tokens. Email targets get the HTML body with the chart inline.
 Every other target gets the plain text, with the chart attached where the service
 accepts attachments.
 
-`flush_outbox` sends what the store says is due and records each outcome, so a
-failed delivery is retried on later calls up to `MAX_ATTEMPTS` and never raises.
+`flush_outbox` sends what the store says is due and records each outcome, and
+never raises. A failed delivery is retried on a time-based backoff (`RETRY_DELAYS`)
+by whichever job flushes the outbox after its delay, for about a day, then given up.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,8 +31,25 @@ from bot.store.db import Store
 log = logging.getLogger(__name__)
 
 LOCAL_TARGET = "local"
-# Claims per delivery over all calls of `flush_outbox`, after which it is given up.
-MAX_ATTEMPTS = 5
+# The wait after the n-th failed attempt before the next one: quickly at first for a
+# blip, then every three hours, about a day in all.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    *(timedelta(hours=3) for _ in range(8)),
+)
+# Attempts per delivery over all calls of `flush_outbox`, after which it is given up.
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+def retry_at(delivery: jobs.Delivery) -> datetime | None:
+    """Return when a failed delivery is due again; None when it is not a failed one."""
+    if delivery.state != jobs.FAILED or delivery.attempts < 1:
+        return None
+    index = min(delivery.attempts, len(RETRY_DELAYS)) - 1
+    return delivery.updated_utc + RETRY_DELAYS[index]
 
 
 def target_id(url: str) -> str:
@@ -135,16 +153,52 @@ def _send_apprise(url: str, summary: jobs.StoredSummary) -> str | None:
             path.write_bytes(summary.chart_png)
             attach = apprise.AppriseAttachment()
             attach.add(str(path))
-        try:
-            ok = app.notify(
-                title=summary.title,
-                body=summary.html if is_email else summary.text,
-                body_format=apprise.NotifyFormat.HTML if is_email else apprise.NotifyFormat.TEXT,
-                attach=attach,
-            )
-        except Exception as error:  # Apprise plugins raise many types; none may stop the job.
-            return f"{type(error).__name__} while sending"
-    return None if ok else f"the {server.service_name} service did not accept the message"
+        with _AppriseLogWatch() as plugin:
+            try:
+                ok = app.notify(
+                    title=summary.title,
+                    body=summary.html if is_email else summary.text,
+                    body_format=(
+                        apprise.NotifyFormat.HTML if is_email else apprise.NotifyFormat.TEXT
+                    ),
+                    attach=attach,
+                )
+            except Exception as error:  # Apprise plugins raise many types; none may stop the job.
+                return f"{type(error).__name__} while sending"
+    if ok:
+        return None
+    if plugin.refused:
+        return f"the {server.service_name} service refused the connection; is it running?"
+    return f"the {server.service_name} service did not accept the message"
+
+
+class _AppriseLogWatch(logging.Handler):
+    """Notes what Apprise logged during one send, without passing it on.
+
+    Apprise reports a refused connection only in its log, whose lines can name the
+    host, so they are read here for that one fact and never written anywhere.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.refused = False
+        self._logger = logging.getLogger("apprise")
+        self._saved = (self._logger.level, self._logger.propagate)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "refused" in record.getMessage().lower():
+            self.refused = True
+
+    def __enter__(self) -> _AppriseLogWatch:
+        self._logger.addHandler(self)
+        self._logger.setLevel(logging.DEBUG)
+        self._logger.propagate = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.setLevel(self._saved[0])
+        self._logger.propagate = self._saved[1]
 
 
 @dataclass(frozen=True)
@@ -169,6 +223,9 @@ def flush_outbox(
     sent = failed = 0
     for delivery in jobs.due_deliveries(store, MAX_ATTEMPTS):
         if summary_ids is not None and delivery.summary_id not in summary_ids:
+            continue
+        due = retry_at(delivery)
+        if due is not None and now() < due:
             continue
         summary = jobs.get_summary_by_id(store, delivery.summary_id)
         if summary is None:
@@ -196,13 +253,32 @@ def flush_outbox(
             )
         else:
             failed += 1
-            log.error(
-                "could not send %s summary %s to %s (attempt %d of %d): %s",
-                summary.kind,
-                summary.id,
-                delivery.target,
-                delivery.attempts + 1,
-                MAX_ATTEMPTS,
-                error,
-            )
+            attempt = delivery.attempts + 1
+            if attempt >= MAX_ATTEMPTS:
+                log.error(
+                    "gave up sending %s summary %s to %s after %d attempts: %s; "
+                    "`peakbot summary --date %s --send` sends it again",
+                    summary.kind,
+                    summary.id,
+                    delivery.target,
+                    attempt,
+                    error,
+                    summary.local_date,
+                )
+            else:
+                log.error(
+                    "could not send %s summary %s to %s (attempt %d of %d, next in %s): %s",
+                    summary.kind,
+                    summary.id,
+                    delivery.target,
+                    attempt,
+                    MAX_ATTEMPTS,
+                    _duration(RETRY_DELAYS[attempt - 1]),
+                    error,
+                )
     return OutboxReport(sent=sent, failed=failed)
+
+
+def _duration(delay: timedelta) -> str:
+    minutes = int(delay.total_seconds() // 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
