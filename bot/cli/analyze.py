@@ -185,8 +185,7 @@ def _fetch_streams(app: AppContext, activity: Activity, subject: str) -> bool:
     except ServiceError as error:
         raise ServiceError(
             f"{subject}: its laps do not show the reps and its streams could not be loaded "
-            f"({error}); try `peakbot analyze` again after the rate-limit window or once "
-            f"{source.name} answers"
+            f"({error}); try `peakbot analyze` again after the 15-minute rate-limit window"
         ) from None
     except PeakbotError as error:
         raise type(error)(
