@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.activities.strava import StravaSource
+from bot.activities.strava import StravaSource, _window_reset
 from bot.activities.sync import open_source
 from bot.activities.tokens import StravaTokens, load_tokens, save_tokens
 from bot.config.settings import Settings
@@ -531,3 +532,21 @@ def test_listed_without_detail(fake: FakeStrava, settings: Settings, store: Stor
     assert report.new == []
     assert "deleted" in report.skipped[0]
     assert list_activities(store) == []
+
+
+def test_window_reset_quarter_hour() -> None:
+    moment = datetime(2026, 3, 20, 21, 31, 5, tzinfo=UTC)
+    assert _window_reset("overall 15-minute", moment) == "after 21:45 UTC"
+
+
+def test_window_reset_daily() -> None:
+    moment = datetime(2026, 3, 20, 21, 31, 5, tzinfo=UTC)
+    assert _window_reset("read daily", moment) == "after 2026-03-21 00:00 UTC"
+
+
+def test_429_says_when(fake: FakeStrava, settings: Settings, store: Store) -> None:
+    source = source_for(fake, settings, store)
+    fake.inject(Fault(r"GET /api/v3/athlete/activities", 429))
+    report = source.sync(timezone=OSLO, now=NOW)
+    assert report.deferred is not None
+    assert re.search(r"next rate-limit window, after \d\d:\d\d UTC$", report.deferred)

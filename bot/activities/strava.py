@@ -276,7 +276,8 @@ class StravaSource:
             if window is not None:
                 raise Deferred(
                     f"Strava {window.name} rate limit nearly used ({window.usage} of "
-                    f"{window.limit}); {description} and the rest wait for the next window"
+                    f"{window.limit}); {description} and the rest wait for the next window, "
+                    f"{_window_reset(window.name)}"
                 )
             try:
                 return request()
@@ -296,9 +297,11 @@ class StravaSource:
                 if status == 401:
                     raise _auth_error(error) from None
                 if status == 429:
+                    used_up = self.session.limits.exhausted(0)
+                    name = used_up.name if used_up is not None else "15-minute"
                     raise Deferred(
                         f"Strava returned 429 Too Many Requests for the {description}; "
-                        "the rest waits for the next rate-limit window"
+                        f"the rest waits for the next rate-limit window, {_window_reset(name)}"
                     ) from None
                 if status == 403:
                     raise AuthError(
@@ -324,7 +327,24 @@ class StravaSource:
             )
             time.sleep(delay)
             delay *= 2
-        raise Deferred(f"Strava {description} failed {self.retries + 1} times ({failure})")
+        raise Deferred(
+            f"Strava {description} failed {self.retries + 1} times ({failure}); the next sync "
+            "tries again"
+        )
+
+
+def _window_reset(window_name: str, now: datetime | None = None) -> str:
+    """Say when a Strava rate-limit window starts again, in UTC.
+
+    Strava resets its 15-minute limits at 0, 15, 30 and 45 minutes past the hour
+    and its daily limits at midnight UTC (https://developers.strava.com/docs/rate-limits).
+    """
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if "daily" in window_name:
+        midnight = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), UTC)
+        return f"after {midnight:%Y-%m-%d %H:%M} UTC"
+    quarter = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+    return f"after {quarter + timedelta(minutes=15):%H:%M} UTC"
 
 
 def _is_strava_key(key: str | None) -> bool:
