@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.errors import PeakbotError
+from bot.service import records
 from bot.service.lock import ProcessLock
 from bot.store import jobs
 from bot.store.db import Store
@@ -41,6 +42,7 @@ def locked_run(data_dir: Path, store: Store, job: str) -> Iterator[CommandRun]:
             yield run
         except PeakbotError as error:
             _finish(store, run_id, run.detail, _sentence(str(error) or type(error).__name__))
+            records.note_auth(store, job, error, datetime.now(UTC))
             raise
         except BaseException as error:
             if isinstance(error, SystemExit) and not error.code:
@@ -49,6 +51,7 @@ def locked_run(data_dir: Path, store: Store, job: str) -> Iterator[CommandRun]:
                 _finish(store, run_id, run.detail, run.error or _sentence(type(error).__name__))
             raise
         _finish(store, run_id, run.detail, run.error)
+        records.note_auth(store, job, None, datetime.now(UTC))
 
 
 def _finish(store: Store, run_id: int, detail: str, error: str | None) -> None:

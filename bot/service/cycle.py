@@ -162,6 +162,7 @@ class Cycle:
             except PeakbotError as error:
                 outcome = JobOutcome(name, "error", error=error_text(error))
                 log.error("job %s failed (run %d): %s", name, run_id, error)
+                records.note_auth(self.store, name, error, self.wall_clock.now())
             except Exception as error:
                 # An unexpected error keeps its class name: its message alone may be
                 # as short as a key or a number.
@@ -170,6 +171,7 @@ class Cycle:
                 )
                 log.exception("job %s failed (run %d) with an unexpected error", name, run_id)
             else:
+                records.note_auth(self.store, name, None, self.wall_clock.now())
                 result = "ok"
                 if detail.startswith(SKIPPED):
                     result, detail = "skipped", detail.removeprefix(SKIPPED)

@@ -5,7 +5,8 @@ They live in bot.store.analyses; this module adapts the cycle's needs to it.
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.store.db import Store
@@ -141,3 +142,26 @@ def used_activity_keys(store: Store) -> set[str]:
     from bot.store import analyses
 
     return {row.activity_key for row in analyses.list_analyses(store) if row.activity_key}
+
+
+# The service whose tokens each job uses.
+AUTH_SERVICE = {"push": "garmin", "sync": "strava"}
+
+
+def note_auth(store: Store, job: str, error: BaseException | None, now: datetime) -> None:
+    """Remember that a job's service rejected its tokens, or forget it after a success.
+
+    `peakbot status` reads it: a token file can look valid while the service refuses it.
+    """
+    from bot.errors import AuthError
+    from bot.store import jobs
+
+    service = AUTH_SERVICE.get(job)
+    if service is None:
+        return
+    key = f"auth_rejected_{service}"
+    if isinstance(error, AuthError):
+        # Real time, to compare with the token file's modification time.
+        jobs.set_state(store, key, {"at": time.time(), "error": str(error)}, now)
+    elif error is None:
+        jobs.delete_state(store, key)

@@ -95,13 +95,23 @@ def _run_dict(run: jobs.JobRun | None, timezone: ZoneInfo) -> dict[str, Any] | N
     }
 
 
-def pushed_this_week(store: Store, today: date, days: int = 7) -> list[dict[str, Any]]:
+def pushed_this_week(
+    store: Store, today: date, days: int = 7, planned: set[tuple[str, date]] | None = None
+) -> list[dict[str, Any]]:
+    """Return the push records of the coming days.
+
+    With `planned` (session id and date of each session of the current plan), only
+    the records of those sessions: a row left by a session since deleted or moved
+    describes nothing on the watch's calendar.
+    """
     from bot.store.pushed import list_pushed
 
     end = today + timedelta(days=days - 1)
     rows: list[dict[str, Any]] = []
     for destination in ("garmin", "fit"):
         for record in list_pushed(store, destination).values():
+            if planned is not None and (record.session_id, record.local_date) not in planned:
+                continue
             if today <= record.local_date <= end:
                 rows.append(
                     {
@@ -140,9 +150,37 @@ def collect_status(
         "last_error": _run_dict(jobs.last_error(store), timezone),
         "calendar_problem": jobs.get_state(store, "calendar_problem"),
         "deliveries": jobs.delivery_counts(store),
-        "tokens": token_status(settings.tokens, timezone),
-        "pushed": pushed_this_week(store, today),
+        "tokens": _with_rejections(store, token_status(settings.tokens, timezone)),
+        "pushed": pushed_this_week(store, today, planned=_planned(settings, store)),
     }
+
+
+def _planned(settings: Settings, store: Store) -> set[tuple[str, date]] | None:
+    """Return the id and date of each session of the current plan; None when unreadable."""
+    from bot.config.load import load_calendar
+    from bot.errors import PeakbotError
+    from bot.plan import build_plan, load_stored_prescriptions
+
+    try:
+        plan = build_plan(load_calendar(settings.config_path), load_stored_prescriptions(store))
+    except (PeakbotError, OSError):
+        return None
+    return {(session.id, session.date) for session in plan}
+
+
+def _with_rejections(store: Store, tokens: dict[str, Any]) -> dict[str, Any]:
+    """Mark the tokens the service rejected on the last push or sync, until saved again."""
+    for name, info in tokens.items():
+        rejected = jobs.get_state(store, f"auth_rejected_{name}")
+        if not info["present"] or not isinstance(rejected, dict):
+            continue
+        try:
+            saved_after = Path(info["file"]).stat().st_mtime > float(rejected.get("at", 0))
+        except OSError:
+            saved_after = False
+        if not saved_after:
+            info["rejected"] = True
+    return tokens
 
 
 def format_status(status: dict[str, Any]) -> str:
@@ -188,6 +226,8 @@ def format_status(status: dict[str, Any]) -> str:
             lines.append(f"  {name}: not logged in (run `peakbot auth {name}`)")
         elif info.get("problem"):
             lines.append(f"  {name}: {info['problem']}")
+        elif info.get("rejected"):
+            lines.append(f"  {name}: rejected: run `peakbot auth {name}`")
         else:
             text = f"  {name}: access token expires {info.get('access_expires') or 'unknown'}"
             if name == "garmin":
