@@ -91,4 +91,12 @@ class StravaSession(requests.Session):
         self.requests_sent += 1
         response = super().request(method, target, *args, **kwargs)
         self.limits.update(response.headers)
+        # stravalib logs the www.strava.com URL it built; this line logs the URL really
+        # used, without its query string.
+        log.debug(
+            "strava %s %s: HTTP %d",
+            method.decode() if isinstance(method, bytes) else method,
+            target.split("?", 1)[0],
+            response.status_code,
+        )
         return response
