@@ -84,6 +84,7 @@ def single_lap_run(fake: FakeStrava, environment: dict[str, str]) -> Activity:
     activity = SimulatedRunner(capability_s_per_km=205.0, seed=3).run(
         session.workout, DAY, timezone=BERLIN
     )
+
     detail = make_run(
         ACTIVITY_ID,
         activity.start_utc,
@@ -91,6 +92,7 @@ def single_lap_run(fake: FakeStrava, environment: dict[str, str]) -> Activity:
         moving_time_s=round(activity.moving_time_s),
         laps=1,
     )
+
     streams = activity.streams
     assert streams is not None
     fake.add(
@@ -103,6 +105,7 @@ def single_lap_run(fake: FakeStrava, environment: dict[str, str]) -> Activity:
             }
         ),
     )
+
     settings = load_settings(None, environ=environment)
     store = Store(settings.database)
     try:
