@@ -62,3 +62,31 @@ def test_rejected_strava_token(
     store.close()
     assert outcome.result == "error"
     assert "strava: rejected: run `peakbot auth strava`" in format_status(status)
+
+
+def test_cli_sync_error_shown(
+    settings: Settings,  # noqa: F811
+    strava: FakeStrava,  # noqa: F811
+) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.main import cli
+
+    strava.access_tokens.clear()
+    strava.refresh_tokens.clear()
+    env = {
+        "PEAKBOT_DATA_DIR": str(settings.data_dir),
+        "PEAKBOT_TOKEN_DIR": str(settings.token_dir),
+        "STRAVA_CLIENT_ID": "4242",
+        "STRAVA_CLIENT_SECRET": "client-secret",
+        "STRAVA_API_URL": strava.url,
+    }
+    no_env = settings.data_dir.parent / "no.env"
+    command = ["--config", str(settings.config_path), "--env-file", str(no_env), "sync"]
+    result = CliRunner().invoke(cli, command, env=env)
+    store = Store(settings.database)
+    status = collect_status(settings, store, today=DAY, timezone=LONDON)
+    store.close()
+    assert result.exit_code == 1
+    assert "Last error: sync at" in format_status(status)
+    assert "strava: rejected" in format_status(status)

@@ -60,7 +60,7 @@ def _finish(store: Store, run_id: int, detail: str, error: str | None) -> None:
         run_id,
         datetime.now(UTC),
         result="error" if error else "ok",
-        detail=f"{detail} (command line)".strip() if detail else "command line",
+        detail=f"{detail}; from the command line" if detail else "from the command line",
         error=error,
     )
 
