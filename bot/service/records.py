@@ -117,7 +117,8 @@ def realign_analyses(store: Store, plan: list[PlannedSession]) -> dict[str, str 
 
     # Rows from before session dates were stored cannot be checked; they stay.
     stale = [row for row in stored if row.date != date.min and not fits(row)]
-    taken = {row.session_id for row in stored if row not in stale}
+    stale_ids = {row.session_id for row in stale}
+    taken = {row.session_id for row in stored if row.session_id not in stale_ids}
     moves: dict[str, str | None] = {}
     for row in stale:
         target = next(
