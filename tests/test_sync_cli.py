@@ -17,6 +17,7 @@ from bot.cli.sync import athlete_timezone
 from bot.store.activities import list_activities
 from bot.store.db import Store
 from tests.conftest import REPO_ROOT
+from tests.fakes.http import Fault
 from tests.fakes.strava_server import FakeStrava, make_run
 
 
@@ -86,6 +87,25 @@ def test_sync_strava(tmp_path: Path, fake: FakeStrava) -> None:
     assert "new: Morning Run, " in output
     database = Store(tmp_path / "data" / "peakbot.sqlite3")
     assert [a.key for a in list_activities(database)] == ["strava:77"]
+
+
+def test_sync_deferred_exit_code(tmp_path: Path, fake: FakeStrava) -> None:
+    issued = fake.issue_tokens()
+    save_tokens(
+        tmp_path / "data" / "tokens",
+        StravaTokens(
+            issued["access_token"],
+            issued["refresh_token"],
+            issued["expires_at"],
+            scope="read,activity:read_all",
+        ),
+    )
+    fake.inject(Fault(r"GET /api/v3/athlete/activities", status=429, times=5))
+    env = {"STRAVA_CLIENT_ID": "4242", "STRAVA_CLIENT_SECRET": "s", "STRAVA_API_URL": fake.url}
+    code, output = run_sync(tmp_path, env, "--timezone", "UTC")
+    assert code == 3, output
+    assert "deferred: " in output
+    assert "no new runs" not in output
 
 
 def test_sync_revoked_message(tmp_path: Path, fake: FakeStrava) -> None:

@@ -16,6 +16,7 @@ DRY_RUN_WORDS = {
     "updated": "would update",
     "rescheduled": "would reschedule",
     "removed": "would remove",
+    "scheduled": "would schedule",
 }
 
 

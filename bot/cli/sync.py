@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Exit status when the rate limit deferred part of the sync, so cron users notice.
+DEFERRED_EXIT_CODE = 3
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -31,7 +35,11 @@ log = logging.getLogger(__name__)
 )
 @click.pass_obj
 def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
-    """Fetch new, changed and deleted runs and store them."""
+    """Fetch new, changed and deleted runs and store them.
+
+    Exits with status 3 when Strava's rate limit deferred part of the sync: what was
+    fetched is stored, and the rest waits for the next window (the message says when).
+    """
     from bot.activities.sync import open_source
     from bot.service import records
     from bot.service.cli_run import locked_run
@@ -50,6 +58,8 @@ def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
         records.forget_activities(app.store, [*report.removed, *report.updated])
     if as_json:
         click.echo(json.dumps({"source": source.name, **report.to_dict()}, indent=2))
+        if report.deferred:
+            sys.exit(DEFERRED_EXIT_CODE)
         return
     click.echo(f"source: {source.name} ({report.requests} requests)")
     for label, keys in (("new", report.new), ("updated", report.updated)):
@@ -62,10 +72,11 @@ def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
     ):
         for line in lines:
             click.echo(f"{label}: {line}")
-    if not (report.new or report.updated or report.removed):
-        click.echo("no new runs")
     if report.deferred:
         click.echo(f"deferred: {report.deferred}")
+        sys.exit(DEFERRED_EXIT_CODE)
+    if not (report.new or report.updated or report.removed):
+        click.echo("no new runs")
 
 
 def describe_run(app: AppContext, key: str, label: str | None, units: Unit) -> str:
