@@ -13,7 +13,6 @@ from click.testing import CliRunner, Result
 
 from bot.activities.model import Activity
 from bot.activities.sync import open_source
-from bot.activities.tokens import StravaTokens, save_tokens
 from bot.cli.main import cli
 from bot.config.load import load_calendar
 from bot.config.settings import load_settings
@@ -22,7 +21,7 @@ from bot.simulator.runner import SimulatedRunner
 from bot.store.activities import get_streams
 from bot.store.db import Store
 from tests.fakes.http import Fault
-from tests.fakes.strava_server import FakeStrava, make_run, streams_by_type
+from tests.fakes.strava_server import FakeStrava, make_run, save_issued_tokens, streams_by_type
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2021, 5, 11)
@@ -66,14 +65,7 @@ def environment(tmp_path: Path, fake: FakeStrava) -> dict[str, str]:
         "STRAVA_API_URL": fake.url,
     }
     settings = load_settings(None, environ=env)
-    issued = fake.issue_tokens()
-    tokens = StravaTokens(
-        issued["access_token"],
-        issued["refresh_token"],
-        issued["expires_at"],
-        "read,activity:read_all",
-    )
-    save_tokens(settings.tokens, tokens)
+    save_issued_tokens(fake, settings.tokens)
     return env
 
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.activities.tokens import StravaTokens, save_tokens
 from bot.config.settings import Settings
 from bot.notify.deliver import Notifier
 from bot.plan import build_plan
@@ -21,7 +20,7 @@ from bot.simulator import SimulatedRunner
 from bot.store.analyses import get_analysis
 from bot.store.db import Store
 from tests.conftest import REPO_ROOT
-from tests.fakes.strava_server import FakeStrava, make_run, streams_by_type
+from tests.fakes.strava_server import FakeStrava, make_run, save_issued_tokens, streams_by_type
 
 LONDON = ZoneInfo("Europe/London")
 DAY = date(2023, 3, 28)  # a Speed Sharpen Tuesday in the example calendar
@@ -37,14 +36,7 @@ def strava() -> Iterator[FakeStrava]:
 @pytest.fixture
 def cycle(tmp_path: Path, strava: FakeStrava) -> Iterator[Cycle]:
     shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
-    issued = strava.issue_tokens()
-    tokens = StravaTokens(
-        issued["access_token"],
-        issued["refresh_token"],
-        issued["expires_at"],
-        scope="read,activity:read_all",
-    )
-    save_tokens(tmp_path / "tokens", tokens)
+    save_issued_tokens(strava, tmp_path / "tokens")
     settings = Settings(
         config_path=tmp_path / "config" / "calendar.yaml",
         data_dir=tmp_path / "data",

@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.activities.model import Activity
-from bot.activities.tokens import StravaTokens, save_tokens
 from bot.coach.prescription import read_prescription
 from bot.config.settings import Settings
 from bot.garmin.workout_json import garmin_workout_json, parse_marker
@@ -40,7 +39,7 @@ from bot.store.db import Store
 from tests.conftest import REPO_ROOT
 from tests.fakes.garmin_server import GarminFake, write_fake_tokens
 from tests.fakes.http import QuietHTTPServer
-from tests.fakes.strava_server import FakeStrava, make_run
+from tests.fakes.strava_server import FakeStrava, make_run, save_issued_tokens
 
 pytestmark = pytest.mark.slow
 
@@ -109,16 +108,7 @@ def settings(
     shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
     tokens = tmp_path / "tokens"
     write_fake_tokens(tokens)
-    issued = strava.issue_tokens()
-    save_tokens(
-        tokens,
-        StravaTokens(
-            issued["access_token"],
-            issued["refresh_token"],
-            issued["expires_at"],
-            scope="read,activity:read_all",
-        ),
-    )
+    save_issued_tokens(strava, tokens)
     return Settings(
         config_path=tmp_path / "config" / "calendar.yaml",
         data_dir=tmp_path / "data",

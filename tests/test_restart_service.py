@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.activities.tokens import StravaTokens, save_tokens
 from bot.config.load import load_calendar
 from bot.plan import build_plan
 from bot.simulator import SimulatedRunner
@@ -34,7 +33,7 @@ from bot.store import jobs
 from bot.store.db import Store
 from tests.conftest import REPO_ROOT
 from tests.fakes.garmin_server import GarminFake, write_fake_tokens
-from tests.fakes.strava_server import FakeStrava
+from tests.fakes.strava_server import FakeStrava, save_issued_tokens
 from tests.test_e2e_service import Receiver, strava_detail
 
 pytestmark = pytest.mark.slow
@@ -61,16 +60,7 @@ def fakes() -> Iterator[tuple[GarminFake, FakeStrava, Receiver, str]]:
 def environment(tmp_path: Path, garmin: GarminFake, strava: FakeStrava, url: str) -> dict[str, str]:
     tokens = tmp_path / "tokens"
     write_fake_tokens(tokens)
-    issued = strava.issue_tokens()
-    save_tokens(
-        tokens,
-        StravaTokens(
-            issued["access_token"],
-            issued["refresh_token"],
-            issued["expires_at"],
-            scope="read,activity:read_all",
-        ),
-    )
+    save_issued_tokens(strava, tokens)
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("PEAKBOT_", "STRAVA_", "GARMIN_"))
     }

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.activities.tokens import StravaTokens, load_tokens, save_tokens
+from bot.activities.tokens import load_tokens
 from tests.fakes.http import Request
-from tests.fakes.strava_server import FakeStrava
+from tests.fakes.strava_server import FakeStrava, save_issued_tokens
 
 PEAKBOT = Path(sys.executable).with_name("peakbot")
 
@@ -27,16 +27,7 @@ def fake() -> Iterator[FakeStrava]:
 
 def test_kill_after_refresh_keeps_token(fake: FakeStrava, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    issued = fake.issue_tokens(expires_in_s=30)
-    save_tokens(
-        data_dir / "tokens",
-        StravaTokens(
-            issued["access_token"],
-            issued["refresh_token"],
-            issued["expires_at"],
-            scope="read,activity:read_all",
-        ),
-    )
+    issued = save_issued_tokens(fake, data_dir / "tokens", expires_in_s=30)
     environment = {
         key: value
         for key, value in os.environ.items()

@@ -21,7 +21,7 @@ from bot.errors import AuthError, ServiceError
 from bot.store.activities import activities_on, get_activity, get_streams, list_activities
 from bot.store.db import Store
 from tests.fakes.http import Fault
-from tests.fakes.strava_server import FakeStrava, make_run, streams_by_type
+from tests.fakes.strava_server import FakeStrava, make_run, save_issued_tokens, streams_by_type
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -55,16 +55,7 @@ def store(settings: Settings) -> Iterator[Store]:
 
 
 def authorise(fake: FakeStrava, settings: Settings, expires_in_s: int | None = None) -> None:
-    issued = fake.issue_tokens(expires_in_s)
-    save_tokens(
-        settings.tokens,
-        StravaTokens(
-            issued["access_token"],
-            issued["refresh_token"],
-            issued["expires_at"],
-            scope="read,activity:read_all",
-        ),
-    )
+    save_issued_tokens(fake, settings.tokens, expires_in_s)
 
 
 def source_for(fake: FakeStrava, settings: Settings, store: Store, **kwargs: float) -> StravaSource:

@@ -18,7 +18,7 @@ from bot.store.activities import list_activities
 from bot.store.db import Store
 from tests.conftest import REPO_ROOT
 from tests.fakes.http import Fault
-from tests.fakes.strava_server import FakeStrava, make_run
+from tests.fakes.strava_server import FakeStrava, make_run, save_issued_tokens
 
 
 @pytest.fixture
@@ -69,16 +69,7 @@ def test_sync_folder_text(tmp_path: Path, real_data: Path) -> None:
 
 
 def test_sync_strava(tmp_path: Path, fake: FakeStrava) -> None:
-    issued = fake.issue_tokens()
-    save_tokens(
-        tmp_path / "data" / "tokens",
-        StravaTokens(
-            issued["access_token"],
-            issued["refresh_token"],
-            issued["expires_at"],
-            scope="read,activity:read_all",
-        ),
-    )
+    save_issued_tokens(fake, tmp_path / "data" / "tokens")
     fake.add(make_run(77, datetime.now(UTC) - timedelta(hours=2)))
     env = {"STRAVA_CLIENT_ID": "4242", "STRAVA_CLIENT_SECRET": "s", "STRAVA_API_URL": fake.url}
     code, output = run_sync(tmp_path, env, "--timezone", "Europe/Oslo")
@@ -90,16 +81,7 @@ def test_sync_strava(tmp_path: Path, fake: FakeStrava) -> None:
 
 
 def test_sync_deferred_exit_code(tmp_path: Path, fake: FakeStrava) -> None:
-    issued = fake.issue_tokens()
-    save_tokens(
-        tmp_path / "data" / "tokens",
-        StravaTokens(
-            issued["access_token"],
-            issued["refresh_token"],
-            issued["expires_at"],
-            scope="read,activity:read_all",
-        ),
-    )
+    save_issued_tokens(fake, tmp_path / "data" / "tokens")
     fake.inject(Fault(r"GET /api/v3/athlete/activities", status=429, times=5))
     env = {"STRAVA_CLIENT_ID": "4242", "STRAVA_CLIENT_SECRET": "s", "STRAVA_API_URL": fake.url}
     code, output = run_sync(tmp_path, env, "--timezone", "UTC")

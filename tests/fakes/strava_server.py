@@ -16,9 +16,11 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.activities.tokens import StravaTokens, save_tokens
 from tests.fakes.http import FakeServer, Request, Response
 
 # Fields that a detailed activity has and a summary does not.
@@ -314,6 +316,26 @@ class FakeStrava(FakeServer):
         summary = {k: v for k, v in detail.items() if k not in DETAIL_ONLY}
         summary["resource_state"] = 2
         return summary
+
+
+def save_issued_tokens(
+    fake: FakeStrava, token_dir: Path, expires_in_s: int | None = None
+) -> dict[str, Any]:
+    """Save a token set the fake has issued, with full read scope, as peakbot would after auth.
+
+    Returns the token response, so a test can compare it with what is stored later.
+    """
+    issued = fake.issue_tokens(expires_in_s)
+    save_tokens(
+        token_dir,
+        StravaTokens(
+            issued["access_token"],
+            issued["refresh_token"],
+            issued["expires_at"],
+            scope="read,activity:read_all",
+        ),
+    )
+    return issued
 
 
 def streams_by_type(series: dict[str, list[Any]]) -> dict[str, Any]:
