@@ -22,6 +22,7 @@ from bot.store.db import Store
 from tests.fakes.garmin_server import (
     CALENDAR,
     GarminFake,
+    fake_settings,
     planned_session,
     speed_sharpen,
     write_fake_tokens,
@@ -42,13 +43,7 @@ def fake() -> Iterator[GarminFake]:
 
 @pytest.fixture
 def settings(tmp_path: Path, fake: GarminFake) -> Settings:
-    write_fake_tokens(tmp_path / "tokens")
-    return Settings(
-        data_dir=tmp_path / "data",
-        token_dir=tmp_path / "tokens",
-        garmin_api_url=fake.url,
-        http_timeout_s=0.5,
-    )
+    return fake_settings(fake, tmp_path, http_timeout_s=0.5)
 
 
 @pytest.fixture

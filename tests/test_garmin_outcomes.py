@@ -14,7 +14,7 @@ from bot.garmin.push import STOPPED, GarminDestination
 from bot.garmin.report import PushReport
 from bot.plan import PlannedSession
 from bot.store.db import Store
-from tests.fakes.garmin_server import GarminFake, planned_session, speed_sharpen, write_fake_tokens
+from tests.fakes.garmin_server import GarminFake, fake_settings, planned_session, speed_sharpen
 from tests.fakes.http import Fault
 
 TODAY = date(2023, 4, 2)
@@ -30,13 +30,7 @@ def fake() -> Iterator[GarminFake]:
 
 @pytest.fixture
 def settings(tmp_path: Path, fake: GarminFake) -> Settings:
-    write_fake_tokens(tmp_path / "tokens")
-    return Settings(
-        data_dir=tmp_path / "data",
-        token_dir=tmp_path / "tokens",
-        garmin_api_url=fake.url,
-        http_timeout_s=2.0,
-    )
+    return fake_settings(fake, tmp_path, http_timeout_s=2.0)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.coach.bounds import TuningBounds
+from bot.config.settings import Settings
 from bot.plan import PlannedSession
 from bot.workouts.model import EndCondition, PaceRange, Repeat, Step, StepKind, Workout
 from tests.fakes.http import FakeServer, Request, Response
@@ -57,6 +58,17 @@ def write_fake_tokens(token_dir: Path, access_token: str | None = None) -> str:
     )
     path.chmod(0o600)
     return token
+
+
+def fake_settings(fake: GarminFake, tmp_path: Path, http_timeout_s: float) -> Settings:
+    """Build settings that point peakbot at the fake, with fake tokens written under tmp_path."""
+    write_fake_tokens(tmp_path / "tokens")
+    return Settings(
+        data_dir=tmp_path / "data",
+        token_dir=tmp_path / "tokens",
+        garmin_api_url=fake.url,
+        http_timeout_s=http_timeout_s,
+    )
 
 
 @dataclass
