@@ -39,7 +39,7 @@ class FolderSource:
                 f"activity folder {self.folder} does not exist; create it or set "
                 "PEAKBOT_ACTIVITY_DIR to the folder of FIT, TCX and GPX files"
             )
-            log.warning("%s", report.warnings[-1])
+            log.info("%s", report.warnings[-1])
             return report
         log.info("folder sync started: %s", self.folder)
         items = repo.get_source_items(self.store, SOURCE)

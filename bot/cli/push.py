@@ -22,7 +22,9 @@ DRY_RUN_WORDS = {
 
 @click.command()
 @click.option(
-    "--dry-run", is_flag=True, help="Show what would change; send no write and write no file."
+    "--dry-run",
+    is_flag=True,
+    help="Show what would change; send nothing to Garmin Connect and write no workout file.",
 )
 @click.option(
     "--days",

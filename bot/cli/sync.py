@@ -37,8 +37,9 @@ DEFERRED_EXIT_CODE = 3
 def sync(app: AppContext, as_json: bool, timezone_name: str | None) -> None:
     """Fetch new, changed and deleted runs and store them.
 
-    Exits with status 3 when Strava's rate limit deferred part of the sync: what was
-    fetched is stored, and the rest waits for the next window (the message says when).
+    Exits with status 3 when part of the sync was deferred (Strava's rate limit, or
+    server errors and timeouts that outlasted the retries): what was fetched is
+    stored, and the rest waits for the next sync (the message says when).
     """
     from bot.activities.sync import open_source
     from bot.service import records

@@ -131,6 +131,8 @@ class Cycle:
         self._open_source = open_source
         # Held by every job, so no two jobs run at once.
         self.lock = threading.Lock()
+        # Warnings of the last sync, so a repeated one is logged once.
+        self._sync_warnings_seen: set[str] = set()
         # Set when tuning changed a prescription; `sync_and_push` then pushes at once.
         self.plan_changed = False
         self.morning_time = parse_clock_time(settings.morning_summary_time, "PEAKBOT_MORNING_TIME")
@@ -286,6 +288,12 @@ class Cycle:
             self._open_source = open_source
         source = self._open_source(self.settings, self.store)
         report = source.sync(timezone=self.timezone, now=self.clock.now())
+        # A missing folder or a damaged file is reported on every sync; log each at
+        # warning level once, so it shows without -v and does not fill the journal.
+        for warning in report.warnings:
+            if warning not in self._sync_warnings_seen:
+                log.warning("sync from %s: %s", source.name, warning)
+        self._sync_warnings_seen = set(report.warnings)
         self.analysis_notes = []
         redo = records.forget_activities(self.store, [*report.removed, *report.updated])
         if redo:
