@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +14,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,27 +26,12 @@ from bot.service.lock import AlreadyRunning, ProcessLock
 from bot.service.service import Service, in_waking_hours
 from bot.store import jobs
 from bot.store.db import Store
-from tests.conftest import REPO_ROOT
-
-LONDON = ZoneInfo("Europe/London")
-SESSION_DAY = date(2023, 3, 28)
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+from tests.helpers import SESSION_DAY, example_settings, local, make_cycle
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
-    activities = tmp_path / "activities"
-    activities.mkdir()
-    shutil.copy(REPO_ROOT / "examples" / "activities" / "speed-sharpen-2023-03-28.fit", activities)
-    return Settings(
-        config_path=tmp_path / "config" / "calendar.yaml",
-        data_dir=tmp_path / "data",
-        activity_dir=activities,
-    )
+    return example_settings(tmp_path)
 
 
 @pytest.fixture
@@ -56,14 +39,6 @@ def store(settings: Settings) -> Iterator[Store]:
     db = Store(settings.database)
     yield db
     db.close()
-
-
-def make_cycle(settings: Settings, store: Store, clock: ManualClock) -> tuple[Cycle, io.StringIO]:
-    out = io.StringIO()
-    watch = CalendarWatch(settings.config_path)
-    watch.load()
-    cycle = Cycle(settings, store, watch, clock=clock, notifier=Notifier([], out=out))
-    return cycle, out
 
 
 def test_morning_on_time_not_late(settings: Settings, store: Store) -> None:

@@ -2,48 +2,29 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config.settings import Settings
-from bot.notify.deliver import Notifier
-from bot.service.calendar_watch import KEPT, CalendarWatch
+from bot.service.calendar_watch import KEPT
 from bot.service.clock import ManualClock
-from bot.service.cycle import Cycle
 from bot.service.service import Service
 from bot.store import jobs
 from bot.store.db import Store
-from tests.conftest import REPO_ROOT
+from tests.helpers import SESSION_DAY, example_settings, local, make_cycle
 
-LONDON = ZoneInfo("Europe/London")
-SESSION_DAY = date(2023, 3, 28)
 NEXT_DAY = date(2023, 3, 29)
-
-
-def local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
-    activities = tmp_path / "activities"
-    activities.mkdir()
-    shutil.copy(REPO_ROOT / "examples" / "activities" / "speed-sharpen-2023-03-28.fit", activities)
-    return Settings(
-        config_path=tmp_path / "config" / "calendar.yaml",
-        data_dir=tmp_path / "data",
-        activity_dir=activities,
-    )
+    return example_settings(tmp_path)
 
 
 @pytest.fixture
@@ -51,14 +32,6 @@ def store(settings: Settings) -> Iterator[Store]:
     db = Store(settings.database)
     yield db
     db.close()
-
-
-def make_cycle(settings: Settings, store: Store, clock: ManualClock) -> tuple[Cycle, io.StringIO]:
-    out = io.StringIO()
-    watch = CalendarWatch(settings.config_path)
-    watch.load()
-    cycle = Cycle(settings, store, watch, clock=clock, notifier=Notifier([], out=out))
-    return cycle, out
 
 
 def edit_calendar(path: Path, old: str, new: str) -> None:

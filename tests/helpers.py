@@ -1,0 +1,47 @@
+"""Set-up shared by several test modules: the example calendar service and its cycle."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config.settings import Settings
+from bot.notify.deliver import Notifier
+from bot.service.calendar_watch import CalendarWatch
+from bot.service.clock import ManualClock
+from bot.service.cycle import Cycle
+from bot.store.db import Store
+from tests.conftest import REPO_ROOT
+
+LONDON = ZoneInfo("Europe/London")
+SESSION_DAY = date(2023, 3, 28)  # the day of the example Speed Sharpen FIT file
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """Return the London wall-clock time on `day`."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+
+
+def example_settings(tmp_path: Path) -> Settings:
+    """Copy the example calendar and FIT run under tmp_path and return settings that use them."""
+    shutil.copytree(REPO_ROOT / "config", tmp_path / "config")
+    activities = tmp_path / "activities"
+    activities.mkdir()
+    shutil.copy(REPO_ROOT / "examples" / "activities" / "speed-sharpen-2023-03-28.fit", activities)
+    return Settings(
+        config_path=tmp_path / "config" / "calendar.yaml",
+        data_dir=tmp_path / "data",
+        activity_dir=activities,
+    )
+
+
+def make_cycle(settings: Settings, store: Store, clock: ManualClock) -> tuple[Cycle, io.StringIO]:
+    """Build a cycle on the loaded calendar whose summaries go to the returned text buffer."""
+    out = io.StringIO()
+    watch = CalendarWatch(settings.config_path)
+    watch.load()
+    cycle = Cycle(settings, store, watch, clock=clock, notifier=Notifier([], out=out))
+    return cycle, out
