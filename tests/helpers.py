@@ -1,4 +1,4 @@
-"""Set-up shared by several test modules: the example calendar service and its cycle."""
+"""Set-up shared by several test modules: the example calendar service, laps from streams."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.activities.model import Activity, Lap
 from bot.config.settings import Settings
 from bot.notify.deliver import Notifier
 from bot.service.calendar_watch import CalendarWatch
@@ -45,3 +46,19 @@ def make_cycle(settings: Settings, store: Store, clock: ManualClock) -> tuple[Cy
     watch.load()
     cycle = Cycle(settings, store, watch, clock=clock, notifier=Notifier([], out=out))
     return cycle, out
+
+
+def kilometre_laps(activity: Activity) -> list[Lap]:
+    """Return laps cut every kilometre from the streams, as a watch's auto-lap does."""
+    streams = activity.streams
+    assert streams is not None and streams.distance_m is not None
+    laps: list[Lap] = []
+    start_t, start_d = 0.0, 0.0
+    for t, d in zip(streams.time_s, streams.distance_m, strict=True):
+        if d - start_d >= 1000.0:
+            laps.append(Lap(start_t, d - start_d, t - start_t, t - start_t))
+            start_t, start_d = t, d
+    end_t, end_d = streams.time_s[-1], streams.distance_m[-1]
+    laps.append(Lap(start_t, end_d - start_d, end_t - start_t, end_t - start_t))
+    return laps
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from bot.activities.model import Activity, Lap
+from bot.activities.model import Activity
 from bot.analysis import match_session
 from bot.coach import decide_next
 from bot.coach.bounds import TuningBounds
@@ -19,6 +19,7 @@ from bot.coach.prescription import read_prescription
 from bot.plan import PlannedSession
 from bot.simulator import SimulatedRunner
 from bot.workouts.text import parse_workout
+from tests.helpers import kilometre_laps
 
 DAY = date(2026, 3, 3)
 KILOMETRE_REPS = "2km warmup; 5x(1km @ 4:55-5:05/km, 70s rest); 1km cooldown"
@@ -57,21 +58,6 @@ def slow_session() -> Activity:
     activity = SimulatedRunner(195.0, seed=3).run(parse_workout(SLOW_SPEED_SHARPEN), DAY)
     activity.laps = kilometre_laps(activity)
     return activity
-
-
-def kilometre_laps(activity: Activity) -> list[Lap]:
-    """Return laps cut every kilometre from the streams, as a watch's auto-lap does."""
-    streams = activity.streams
-    assert streams is not None and streams.distance_m is not None
-    laps: list[Lap] = []
-    start_t, start_d = 0.0, 0.0
-    for t, d in zip(streams.time_s, streams.distance_m, strict=True):
-        if d - start_d >= 1000.0:
-            laps.append(Lap(start_t, d - start_d, t - start_t, t - start_t))
-            start_t, start_d = t, d
-    end_t, end_d = streams.time_s[-1], streams.distance_m[-1]
-    laps.append(Lap(start_t, end_d - start_d, end_t - start_t, end_t - start_t))
-    return laps
 
 
 def test_easy_run_not_kilometre_reps() -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.activities.files import load_activity_file
-from bot.activities.model import Activity, Lap
+from bot.activities.model import Activity
 from bot.analysis import analyze, match_session
 from bot.analysis.model import RepMetrics, band_verdict
 from bot.analysis.steady import is_steady
@@ -19,6 +19,7 @@ from bot.plan import PlannedSession
 from bot.simulator import SimulatedRunner
 from bot.workouts.model import EndCondition, PaceRange, Step, StepKind, Workout
 from bot.workouts.text import parse_workout
+from tests.helpers import kilometre_laps
 
 DAY = date(2026, 10, 1)
 UTC = ZoneInfo("UTC")
@@ -55,20 +56,6 @@ def simulated(text: str, day: date = DAY) -> Activity:
     activity = SimulatedRunner(172.0, seed=3).run(parse_workout(text), day)
     activity.laps = kilometre_laps(activity)
     return activity
-
-
-def kilometre_laps(activity: Activity) -> list[Lap]:
-    streams = activity.streams
-    assert streams is not None and streams.distance_m is not None
-    laps: list[Lap] = []
-    start_t, start_d = 0.0, 0.0
-    for t, d in zip(streams.time_s, streams.distance_m, strict=True):
-        if d - start_d >= 1000.0:
-            laps.append(Lap(start_t, d - start_d, t - start_t, t - start_t))
-            start_t, start_d = t, d
-    end_t, end_d = streams.time_s[-1], streams.distance_m[-1]
-    laps.append(Lap(start_t, end_d - start_d, end_t - start_t, end_t - start_t))
-    return laps
 
 
 def load(real_data: Path, name: str) -> Activity:
