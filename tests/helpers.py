@@ -1,4 +1,4 @@
-"""Set-up shared by several test modules: the example calendar service, laps from streams."""
+"""Set-up shared by several test modules: example service, track calendar, laps from streams."""
 
 from __future__ import annotations
 
@@ -19,6 +19,25 @@ from tests.conftest import REPO_ROOT
 
 LONDON = ZoneInfo("Europe/London")
 SESSION_DAY = date(2023, 3, 28)  # the day of the example Speed Sharpen FIT file
+
+# A Berlin runner's track session on the day of the real 6 x 400 m FIT file, and the next one.
+TRACK_CALENDAR = """\
+athlete:
+  name: Test
+  timezone: Europe/Berlin
+  units: km
+race:
+  name: Summer Marathon
+  date: 2021-07-11
+workouts:
+  track:
+    title: Track 6 x 400 m
+    text: "2km warmup; 6x(400m @ 3:20-3:30/km, 200m recovery); 1km cooldown"
+    tuning: {min_reps: 4, max_reps: 8, max_pace_change: 2s/km}
+sessions:
+  - {date: 2021-05-11, workout: track}
+  - {date: 2021-05-18, workout: track}
+"""
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -62,3 +81,9 @@ def kilometre_laps(activity: Activity) -> list[Lap]:
     laps.append(Lap(start_t, end_d - start_d, end_t - start_t, end_t - start_t))
     return laps
 
+
+def track_environment(tmp_path: Path) -> dict[str, str]:
+    """Write TRACK_CALENDAR under tmp_path and return the environment that points peakbot at it."""
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text(TRACK_CALENDAR, encoding="utf-8")
+    return {"PEAKBOT_DATA_DIR": str(tmp_path / "data"), "PEAKBOT_CONFIG": str(calendar)}

@@ -14,32 +14,14 @@ from bot.cli.main import cli
 from bot.config.settings import load_settings
 from bot.store.activities import save_activity
 from bot.store.db import Store
+from tests.helpers import TRACK_CALENDAR, track_environment
 
 TRACK_FILE = "run-stats/6761214480_ACTIVITY.fit"
-CALENDAR = """\
-athlete:
-  name: Test
-  timezone: Europe/Berlin
-  units: km
-race:
-  name: Summer Marathon
-  date: 2021-07-11
-workouts:
-  track:
-    title: Track 6 x 400 m
-    text: "2km warmup; 6x(400m @ 3:20-3:30/km, 200m recovery); 1km cooldown"
-    tuning: {min_reps: 4, max_reps: 8, max_pace_change: 2s/km}
-sessions:
-  - {date: 2021-05-11, workout: track}
-  - {date: 2021-05-18, workout: track}
-"""
 
 
 @pytest.fixture
 def environment(tmp_path: Path) -> dict[str, str]:
-    calendar = tmp_path / "calendar.yaml"
-    calendar.write_text(CALENDAR, encoding="utf-8")
-    return {"PEAKBOT_DATA_DIR": str(tmp_path / "data"), "PEAKBOT_CONFIG": str(calendar)}
+    return track_environment(tmp_path)
 
 
 def run(args: list[str], env: dict[str, str], tmp_path: Path) -> Result:
@@ -170,7 +152,7 @@ def test_no_later_session(real_data: Path, tmp_path: Path, environment: dict[str
 
 def test_paces_in_miles(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
     calendar = Path(environment["PEAKBOT_CONFIG"])
-    calendar.write_text(CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
+    calendar.write_text(TRACK_CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
     result = run(["analyze", str(real_data / TRACK_FILE)], environment, tmp_path)
     rep_lines = [line for line in result.output.splitlines() if line.strip().startswith("1 ")]
     assert "/mi" in rep_lines[0]
@@ -179,7 +161,7 @@ def test_paces_in_miles(real_data: Path, tmp_path: Path, environment: dict[str, 
 
 def test_json_keeps_metric(real_data: Path, tmp_path: Path, environment: dict[str, str]) -> None:
     calendar = Path(environment["PEAKBOT_CONFIG"])
-    calendar.write_text(CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
+    calendar.write_text(TRACK_CALENDAR.replace("units: km", "units: mi"), encoding="utf-8")
     result = run(["analyze", str(real_data / TRACK_FILE), "--json"], environment, tmp_path)
     data = json.loads(result.stdout)
     assert "pace_s_per_km" in data["analysis"]["reps"][0]

@@ -22,27 +22,11 @@ from bot.store.activities import get_streams
 from bot.store.db import Store
 from tests.fakes.http import Fault
 from tests.fakes.strava_server import FakeStrava, make_run, save_issued_tokens, streams_by_type
+from tests.helpers import track_environment
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2021, 5, 11)
 ACTIVITY_ID = 5001
-CALENDAR = """\
-athlete:
-  name: Test
-  timezone: Europe/Berlin
-  units: km
-race:
-  name: Summer Marathon
-  date: 2021-07-11
-workouts:
-  track:
-    title: Track 6 x 400 m
-    text: "2km warmup; 6x(400m @ 3:20-3:30/km, 200m recovery); 1km cooldown"
-    tuning: {min_reps: 4, max_reps: 8, max_pace_change: 2s/km}
-sessions:
-  - {date: 2021-05-11, workout: track}
-  - {date: 2021-05-18, workout: track}
-"""
 STREAMS = r"^GET /api/v3/activities/\d+/streams$"
 
 
@@ -55,11 +39,8 @@ def fake() -> Iterator[FakeStrava]:
 
 @pytest.fixture
 def environment(tmp_path: Path, fake: FakeStrava) -> dict[str, str]:
-    calendar = tmp_path / "calendar.yaml"
-    calendar.write_text(CALENDAR, encoding="utf-8")
     env = {
-        "PEAKBOT_DATA_DIR": str(tmp_path / "data"),
-        "PEAKBOT_CONFIG": str(calendar),
+        **track_environment(tmp_path),
         "STRAVA_CLIENT_ID": "4242",
         "STRAVA_CLIENT_SECRET": "client-secret",
         "STRAVA_API_URL": fake.url,
