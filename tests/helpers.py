@@ -1,12 +1,15 @@
-"""Set-up shared by several test modules: example service, track calendar, laps from streams."""
+"""Set-up shared by several test modules: example files, track calendar, laps from streams."""
 
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.activities.model import Activity, Lap
 from bot.config.settings import Settings
@@ -56,6 +59,16 @@ def example_settings(tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         activity_dir=activities,
     )
+
+
+def example_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Enter tmp_path with the example calendar as cal.yaml, clearing peakbot's variables."""
+    shutil.copy(REPO_ROOT / "config" / "calendar.yaml", tmp_path / "cal.yaml")
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("PEAKBOT_", "GARMIN_", "STRAVA_")):
+            monkeypatch.delenv(name)
+    return tmp_path
 
 
 def make_cycle(settings: Settings, store: Store, clock: ManualClock) -> tuple[Cycle, io.StringIO]:

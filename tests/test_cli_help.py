@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import example_workdir
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    shutil.copy(REPO_ROOT / "config" / "calendar.yaml", tmp_path / "cal.yaml")
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("PEAKBOT_", "GARMIN_", "STRAVA_")):
-            monkeypatch.delenv(name)
-    yield tmp_path
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return example_workdir(tmp_path, monkeypatch)
 
 
 def help_text(*args: str) -> str:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli.main import cli, configure_logging
 from tests.conftest import REPO_ROOT
+from tests.helpers import example_workdir
 
 EXAMPLE_ACTIVITIES = REPO_ROOT / "examples" / "activities"
 SESSION_DAY = "2023-03-28"
@@ -22,14 +20,9 @@ SESSION_RELATIVE = "race-26d"
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh folder with the example calendar as cal.yaml and no .env."""
-    shutil.copy(REPO_ROOT / "config" / "calendar.yaml", tmp_path / "cal.yaml")
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("PEAKBOT_", "GARMIN_", "STRAVA_")):
-            monkeypatch.delenv(name)
-    yield tmp_path
+    return example_workdir(tmp_path, monkeypatch)
 
 
 def invoke(*args: str) -> Result:
