@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from bot.config.settings import Settings
+from bot.store.db import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,3 +31,11 @@ def real_data() -> Path:
             f"real sample files not found at {folder}; set PEAKBOT_REAL_DATA to their folder"
         )
     return folder
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    """Open the database of the module's `settings` fixture; close it after the test."""
+    db = Store(settings.database)
+    yield db
+    db.close()

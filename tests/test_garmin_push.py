@@ -36,13 +36,6 @@ def settings(tmp_path: Path, fake: GarminFake) -> Settings:
     return fake_settings(fake, tmp_path, http_timeout_s=2.0)
 
 
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    db = Store(settings.database)
-    yield db
-    db.close()
-
-
 Push = Callable[..., object]
 
 

@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
@@ -32,13 +31,6 @@ from tests.helpers import SESSION_DAY, example_settings, local, make_cycle
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return example_settings(tmp_path)
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    db = Store(settings.database)
-    yield db
-    db.close()
 
 
 def test_morning_on_time_not_late(settings: Settings, store: Store) -> None:

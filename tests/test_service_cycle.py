@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,13 +24,6 @@ NEXT_DAY = date(2023, 3, 29)
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return example_settings(tmp_path)
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    db = Store(settings.database)
-    yield db
-    db.close()
 
 
 def edit_calendar(path: Path, old: str, new: str) -> None:

@@ -47,13 +47,6 @@ def settings(tmp_path: Path, fake: FakeStrava) -> Settings:
     )
 
 
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    database = Store(settings.database)
-    yield database
-    database.close()
-
-
 def authorise(fake: FakeStrava, settings: Settings, expires_in_s: int | None = None) -> None:
     save_issued_tokens(fake, settings.tokens, expires_in_s)
 
