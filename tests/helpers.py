@@ -1,4 +1,4 @@
-"""Set-up shared by several test modules: example files, track calendar, laps from streams."""
+"""Set-up shared by several test modules: example files, calendars, sessions, laps."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.activities.model import Activity, Lap
+from bot.coach.bounds import TuningBounds
 from bot.config.settings import Settings
 from bot.notify.deliver import Notifier
+from bot.plan import PlannedSession
 from bot.service.calendar_watch import CalendarWatch
 from bot.service.clock import ManualClock
 from bot.service.cycle import Cycle
 from bot.store.db import Store
+from bot.workouts.model import Workout
 from tests.conftest import REPO_ROOT
 
 LONDON = ZoneInfo("Europe/London")
@@ -62,7 +65,10 @@ def example_settings(tmp_path: Path) -> Settings:
 
 
 def example_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Enter tmp_path with the example calendar as cal.yaml, clearing peakbot's variables."""
+    """Enter tmp_path with the example calendar as cal.yaml.
+
+    Unsets every PEAKBOT_, GARMIN_ and STRAVA_ variable, so only the test's own settings apply.
+    """
     shutil.copy(REPO_ROOT / "config" / "calendar.yaml", tmp_path / "cal.yaml")
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
@@ -100,3 +106,27 @@ def track_environment(tmp_path: Path) -> dict[str, str]:
     calendar = tmp_path / "calendar.yaml"
     calendar.write_text(TRACK_CALENDAR, encoding="utf-8")
     return {"PEAKBOT_DATA_DIR": str(tmp_path / "data"), "PEAKBOT_CONFIG": str(calendar)}
+
+
+def session_around(
+    workout: Workout,
+    day: date,
+    *,
+    session_id: str,
+    key: str,
+    text: str = "",
+    bounds: TuningBounds | None = None,
+) -> PlannedSession:
+    """Build a planned session of `workout` on `day`, 40 days before the race, for analysis."""
+    return PlannedSession(
+        id=session_id,
+        date=day,
+        workout_key=key,
+        title=workout.name,
+        calendar_text=text,
+        text=text,
+        workout=workout,
+        calendar_workout=workout,
+        bounds=bounds or TuningBounds(),
+        days_to_race=40,
+    )

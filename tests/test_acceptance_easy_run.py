@@ -14,12 +14,11 @@ from datetime import date, timedelta
 from bot.activities.model import Activity
 from bot.analysis import match_session
 from bot.coach import decide_next
-from bot.coach.bounds import TuningBounds
 from bot.coach.prescription import read_prescription
 from bot.plan import PlannedSession
 from bot.simulator import SimulatedRunner
 from bot.workouts.text import parse_workout
-from tests.helpers import kilometre_laps
+from tests.helpers import kilometre_laps, session_around
 
 DAY = date(2026, 3, 3)
 KILOMETRE_REPS = "2km warmup; 5x(1km @ 4:55-5:05/km, 70s rest); 1km cooldown"
@@ -32,18 +31,7 @@ SLOW_SPEED_SHARPEN = (
 
 def planned(text: str) -> PlannedSession:
     workout = parse_workout(text, name="Intervals")
-    return PlannedSession(
-        id="intervals-1",
-        date=DAY,
-        workout_key="intervals",
-        title=workout.name,
-        calendar_text=text,
-        text=text,
-        workout=workout,
-        calendar_workout=workout,
-        bounds=TuningBounds(),
-        days_to_race=40,
-    )
+    return session_around(workout, DAY, session_id="intervals-1", key="intervals", text=text)
 
 
 def easy_run() -> Activity:

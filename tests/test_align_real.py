@@ -12,10 +12,10 @@ import pytest
 from bot.activities.files import load_activity_file
 from bot.activities.model import Activity
 from bot.analysis import analyze, match_session, needs_streams
-from bot.coach.bounds import TuningBounds
 from bot.plan import PlannedSession
 from bot.workouts.model import Workout
 from bot.workouts.text import parse_workout
+from tests.helpers import session_around
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OSLO = ZoneInfo("Europe/Oslo")
@@ -31,18 +31,7 @@ def session(text: str, day: date, name: str = "Intervals") -> PlannedSession:
 
 
 def planned(workout: Workout, day: date, text: str = "") -> PlannedSession:
-    return PlannedSession(
-        id=f"intervals-{day}",
-        date=day,
-        workout_key="intervals",
-        title=workout.name,
-        calendar_text=text,
-        text=text,
-        workout=workout,
-        calendar_workout=workout,
-        bounds=TuningBounds(),
-        days_to_race=40,
-    )
+    return session_around(workout, day, session_id=f"intervals-{day}", key="intervals", text=text)
 
 
 def load_fit(real_data: Path, name: str, zone: ZoneInfo = BERLIN) -> Activity:

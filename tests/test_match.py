@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 from bot.activities.model import Activity, Lap
 from bot.analysis import match_session
-from bot.coach.bounds import TuningBounds
 from bot.plan import PlannedSession
 from bot.simulator import SimulatedRunner
 from bot.workouts.text import parse_workout
+from tests.helpers import session_around
 
 DAY = date(2026, 3, 3)
 TEXT = "1km warmup; 6x(400m @ 2:55-2:57/km, 60s rest); 1km cooldown"
@@ -18,18 +18,7 @@ TEXT = "1km warmup; 6x(400m @ 2:55-2:57/km, 60s rest); 1km cooldown"
 
 def session() -> PlannedSession:
     workout = parse_workout(TEXT, name="Reps")
-    return PlannedSession(
-        id="reps-1",
-        date=DAY,
-        workout_key="reps",
-        title="Reps",
-        calendar_text=TEXT,
-        text=TEXT,
-        workout=workout,
-        calendar_workout=workout,
-        bounds=TuningBounds(),
-        days_to_race=40,
-    )
+    return session_around(workout, DAY, session_id="reps-1", key="reps", text=TEXT)
 
 
 def executed(day: date = DAY) -> Activity:

@@ -19,7 +19,7 @@ from bot.plan import PlannedSession
 from bot.simulator import SimulatedRunner
 from bot.workouts.model import EndCondition, PaceRange, Step, StepKind, Workout
 from bot.workouts.text import parse_workout
-from tests.helpers import kilometre_laps
+from tests.helpers import kilometre_laps, session_around
 
 DAY = date(2026, 10, 1)
 UTC = ZoneInfo("UTC")
@@ -37,18 +37,7 @@ def easy_workout(km: float = 10.0) -> Workout:
 def planned(
     workout: Workout, day: date = DAY, bounds: TuningBounds | None = None
 ) -> PlannedSession:
-    return PlannedSession(
-        id=f"steady-{day}",
-        date=day,
-        workout_key="steady",
-        title=workout.name,
-        calendar_text="",
-        text="",
-        workout=workout,
-        calendar_workout=workout,
-        bounds=bounds or TuningBounds(),
-        days_to_race=40,
-    )
+    return session_around(workout, day, session_id=f"steady-{day}", key="steady", bounds=bounds)
 
 
 def simulated(text: str, day: date = DAY) -> Activity:
