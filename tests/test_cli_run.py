@@ -188,3 +188,20 @@ def test_run_help_schedule(workdir: Path) -> None:
         "PEAKBOT_MORNING_TIME",
     ):
         assert name in result.stdout
+
+
+def test_second_run_hint_data_dir(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEAKBOT_DATA_DIR", ".try-data")
+    invoke("run", "--once", "--today", SESSION_DAY)
+    second = invoke("run", "--once", "--today", SESSION_DAY)
+    assert second.exit_code == 0, second.output
+    assert f"`PEAKBOT_DATA_DIR=.try-data peakbot summary --date {SESSION_DAY}`" in second.stderr
+
+
+def test_second_run_hint_config(workdir: Path) -> None:
+    shutil.copy(workdir / "config" / "calendar.yaml", workdir / "mine.yaml")
+    args = ("--config", "mine.yaml", "run", "--once", "--today", SESSION_DAY)
+    CliRunner().invoke(cli, args)
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert f"`peakbot --config mine.yaml summary --date {SESSION_DAY}`" in second.stderr

@@ -9,6 +9,7 @@ next tick, and the other jobs go on.
 from __future__ import annotations
 
 import logging
+import shlex
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.config.settings import Settings
+from bot.config.settings import DEFAULT_CONFIG_PATH, Settings
 from bot.errors import PeakbotError, ServiceError
 from bot.notify.deliver import Notifier, flush_outbox, summary_file_stem, write_summary_files
 from bot.notify.summary import (
@@ -566,7 +567,7 @@ class Cycle:
         if jobs.get_summary(self.store, MORNING, today) is not None:
             return (
                 f"{SKIPPED}the morning summary for {today} exists; "
-                f"`peakbot summary --date {today}` shows it"
+                f"`{self._summary_command(today)}` shows it"
             )
         local_now = self.local_now()
         scheduled = datetime.combine(today, self.morning_time, tzinfo=self.timezone)
@@ -575,6 +576,21 @@ class Cycle:
             late_at = local_now
         self.store_morning(today, late_at=late_at)
         return f"morning summary for {today}" + (" (late)" if late_at else "")
+
+    def _summary_command(self, day: date) -> str:
+        """Return the `peakbot summary` command that reads this cycle's store and calendar.
+
+        The data folder and calendar appear only when they differ from the defaults, so the
+        command shows the stored message instead of composing a new one from ./data.
+        """
+        words = []
+        if self.settings.data_dir != Settings().data_dir:
+            words.append(f"PEAKBOT_DATA_DIR={shlex.quote(str(self.settings.data_dir))}")
+        words.append("peakbot")
+        if self.calendar.path != DEFAULT_CONFIG_PATH:
+            words += ["--config", shlex.quote(str(self.calendar.path))]
+        words += ["summary", "--date", day.isoformat()]
+        return " ".join(words)
 
     def store_morning(
         self, today: date, *, late_at: datetime | None = None
