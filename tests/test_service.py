@@ -10,11 +10,12 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config.settings import Settings
 from bot.notify.deliver import Notifier
@@ -22,7 +23,7 @@ from bot.service.calendar_watch import CalendarWatch
 from bot.service.clock import ManualClock
 from bot.service.cycle import Cycle
 from bot.service.lock import AlreadyRunning, ProcessLock
-from bot.service.service import Service, in_waking_hours
+from bot.service.service import Service, in_waking_hours, next_waking_run
 from bot.store import jobs
 from bot.store.db import Store
 from tests.helpers import SESSION_DAY, example_settings, local, make_cycle
@@ -116,6 +117,23 @@ def test_unchanged_calendar_not_recorded(settings: Settings, store: Store) -> No
 def test_waking_hours_across_midnight() -> None:
     assert in_waking_hours(clock_time(23, 0), clock_time(22, 0), clock_time(6, 0))
     assert not in_waking_hours(clock_time(12, 0), clock_time(22, 0), clock_time(6, 0))
+
+
+def interval_trigger(start: datetime) -> IntervalTrigger:
+    return IntervalTrigger(minutes=30, start_date=start, timezone=start.tzinfo)
+
+
+def test_next_sync_skips_night() -> None:
+    trigger = interval_trigger(local(SESSION_DAY, 21, 41))
+    first = local(SESSION_DAY, 22, 11)
+    found = next_waking_run(trigger, first, clock_time(6, 0), clock_time(22, 0))
+    assert found == local(SESSION_DAY + timedelta(days=1), 6, 11)
+
+
+def test_next_sync_in_waking_hours() -> None:
+    start = local(SESSION_DAY, 9, 0)
+    found = next_waking_run(interval_trigger(start), start, clock_time(6, 0), clock_time(22, 0))
+    assert found == start
 
 
 def test_process_lock_exclusive(tmp_path: Path) -> None:

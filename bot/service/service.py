@@ -18,7 +18,7 @@ import logging
 import os
 import signal
 import threading
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from bot.store import jobs
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.base import BaseTrigger
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,24 @@ def in_waking_hours(moment: time, start: time, end: time) -> bool:
     if start <= end:
         return start <= moment < end
     return moment >= start or moment < end  # a range across midnight, e.g. 22:00-06:00
+
+
+def next_waking_run(
+    trigger: BaseTrigger, first: datetime, start: time, end: time
+) -> datetime | None:
+    """Return the first fire time from `first` on that falls in waking hours.
+
+    The sync job fires all night but returns at once outside waking hours, so the
+    fire time after 22:00 is not the next sync that runs. Returns None when no fire
+    time in the next two days is inside waking hours.
+    """
+    moment: datetime | None = first
+    limit = first + timedelta(days=2)
+    while moment is not None and moment < limit:
+        if in_waking_hours(moment.time(), start, end):
+            return moment
+        moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+    return None
 
 
 class Service:
@@ -164,6 +183,8 @@ class Service:
             next_time: datetime | None = getattr(job, "next_run_time", None)
             # The calendar check runs every minute; storing its next run would mean a
             # write every minute for nothing.
+            if next_time is not None and job.id == SYNC:
+                next_time = next_waking_run(job.trigger, next_time, *self.waking)
             if next_time is not None and job.id not in (CATCH_UP, CALENDAR):
                 next_runs[job.id] = next_time.isoformat(timespec="seconds")
         if next_runs == self._saved_next_runs:
