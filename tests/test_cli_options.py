@@ -159,3 +159,17 @@ def test_push_today_race_relative(workdir: Path) -> None:
     result = invoke("push", "--config", "cal.yaml", "--dry-run", "--json", "--today", "race-26d")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["today"] == SESSION_DAY
+
+
+def test_verbose_after_subcommand(workdir: Path) -> None:
+    result = invoke("-v", "plan", "--config", "cal.yaml", "-v")
+    level = logging.getLogger("apscheduler").level
+    logging.getLogger("apscheduler").setLevel(logging.NOTSET)
+    assert result.exit_code == 0, result.output
+    assert level == logging.DEBUG
+
+
+def test_verbose_nested_subcommand(workdir: Path) -> None:
+    result = invoke("auth", "garmin", "--help", "-v")
+    assert result.exit_code == 0, result.output
+    assert "--verbose" in result.output

@@ -73,6 +73,8 @@ def configure_logging(verbose: int) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(ZoneFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
+    if any(isinstance(handler.formatter, ZoneFormatter) for handler in root.handlers):
+        # Set again on each call, so -v after the subcommand raises the level set before it.
         root.setLevel(logging.WARNING - 10 * min(verbose, 2))
     debug = verbose >= 2
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if debug else logging.WARNING)
@@ -87,6 +89,9 @@ def configure_logging(verbose: int) -> None:
 
 CONFIG_HELP = "Calendar file (YAML). Default: $PEAKBOT_CONFIG, then config/calendar.yaml."
 ENV_FILE_HELP = "File of settings and secrets, read before the environment."
+VERBOSE_HELP = "More log output (-v info, -vv debug)."
+# Key in click's shared Context.meta for the -v count given so far.
+VERBOSE_KEY = "peakbot.verbose"
 
 
 def _override_context(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
@@ -101,13 +106,33 @@ def _override_context(ctx: click.Context, param: click.Parameter, value: Path | 
     )
 
 
-def add_shared_options(command: click.Command) -> None:
-    """Give a subcommand (and its own subcommands) --config and --env-file.
+def _add_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """Add a subcommand's -v count to the count given before it and set the log level again."""
+    if not value:
+        return
+    total = int(ctx.meta.get(VERBOSE_KEY, 0)) + value
+    ctx.meta[VERBOSE_KEY] = total
+    configure_logging(total)
 
-    They override the options given before the subcommand, so both
-    `peakbot --config cal.yaml plan` and `peakbot plan --config cal.yaml` work.
+
+def add_shared_options(command: click.Command) -> None:
+    """Give a subcommand (and its own subcommands) --config, --env-file and -v.
+
+    --config and --env-file override the options given before the subcommand, so both
+    `peakbot --config cal.yaml plan` and `peakbot plan --config cal.yaml` work. Each -v
+    adds to those given before the subcommand.
     """
     names = {param.name for param in command.params}
+    if "verbose_more" not in names and "verbose" not in names:
+        command.params.append(
+            click.Option(
+                ["-v", "--verbose", "verbose_more"],
+                count=True,
+                expose_value=False,
+                callback=_add_verbosity,
+                help=VERBOSE_HELP,
+            )
+        )
     if "config_override" not in names:
         command.params.append(
             click.Option(
@@ -171,12 +196,13 @@ class LazyGroup(click.Group):
     show_default=True,
     help=ENV_FILE_HELP,
 )
-@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
 @click.version_option(package_name="peakbot")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, env_file: Path, verbose: int) -> None:
     """peakbot: a self-hosted training bot for the last weeks before a marathon."""
     configure_logging(verbose)
+    ctx.meta[VERBOSE_KEY] = verbose
     ctx.obj = AppContext.create(config_path=config_path, env_file=env_file)
 
 
