@@ -37,3 +37,9 @@ def test_env_file_before_subcommand(workdir: Path) -> None:
     result = CliRunner().invoke(cli, ["--env-file", "other.env", "plan"])
     assert result.exit_code == 0, result.output
     assert "Speed Sharpen" in result.output
+
+
+def test_top_help_data_folders() -> None:
+    text = help_text()
+    for name in ("PEAKBOT_DATA_DIR", "PEAKBOT_WORKOUT_DIR", "PEAKBOT_ACTIVITY_DIR"):
+        assert name in text

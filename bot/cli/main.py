@@ -200,7 +200,14 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="peakbot")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, env_file: Path, verbose: int) -> None:
-    """peakbot: a self-hosted training bot for the last weeks before a marathon."""
+    """peakbot: a self-hosted training bot for the last weeks before a marathon.
+
+    The store (peakbot.sqlite3), saved tokens, offline FIT workouts, the activity
+    folder and the summaries live under data/, or under the folder PEAKBOT_DATA_DIR
+    names. PEAKBOT_TOKEN_DIR, PEAKBOT_WORKOUT_DIR and PEAKBOT_ACTIVITY_DIR move the
+    tokens, the FIT workouts and the activity folder on their own. Set them in the
+    environment or in the --env-file; .env.example lists every setting.
+    """
     configure_logging(verbose)
     ctx.meta[VERBOSE_KEY] = verbose
     ctx.obj = AppContext.create(config_path=config_path, env_file=env_file)
