@@ -426,6 +426,12 @@ def test_bad_units() -> None:
     ]
 
 
+@pytest.mark.parametrize("written", ["mi", "mile", "Miles"])
+def test_units_mile_aliases(written: str) -> None:
+    calendar = parse_calendar(changed("units: km", f"units: {written}"), PATH)
+    assert calendar.athlete.units == "mi"
+
+
 def test_duplicate_key() -> None:
     text = changed("  units: km", "  units: km\n  units: mi")
     assert problems(text) == [
