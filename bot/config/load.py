@@ -84,7 +84,10 @@ ATHLETE_OPTIONS = _options(
     Option("name", "Runner's name, used in summaries.", "Sam", True),
     Option("timezone", "IANA time zone that session dates are in.", "Europe/London", True),
     Option(
-        "units", "Units of the paces and distances shown to the runner: km (default) or mi.", "km"
+        "units",
+        "Units of the paces and distances shown to the runner: km (default) or mi; "
+        "`mile` and `miles` also mean mi, and case does not matter.",
+        "km",
     ),
     Option(
         "race_result",
