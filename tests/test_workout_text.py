@@ -360,6 +360,25 @@ def test_spaced_units() -> None:
     assert parse_workout(spaced) == parse_workout(joined)
 
 
+@pytest.mark.parametrize(
+    ("word", "metres"),
+    [
+        ("marathon", 42195.0),
+        ("half", 21097.5),
+        ("Half-Marathon", 21097.5),
+        ("halfmarathon", 21097.5),
+    ],
+)
+def test_named_distance_step(word: str, metres: float) -> None:
+    workout = parse_workout(f"{word} @ MP", paces=ATHLETE)
+    assert workout.steps[0].end == EndCondition.distance(metres)
+
+
+def test_named_distance_round_trip() -> None:
+    workout = parse_workout("5min easy; half @ 4:00/km; 5min easy")
+    assert parse_workout(render_workout(workout)) == workout
+
+
 def test_middle_easy_is_recovery() -> None:
     workout = parse_workout("1km @ 4:00/km; 2min easy; 1km @ 4:00/km")
     assert workout.steps[1] == Step(StepKind.RECOVERY, EndCondition.time(120))

@@ -39,13 +39,13 @@ otherwise at least EASY_MARGIN_S_PER_KM slower than every other pace target.
 The only step of a one-step workout ("32km @ MP+30s") is active: it is the run itself.
 
 Values: a step ends after a duration ("5min", "90s", "1:30", "1h"), a distance
-("400m", "2.0km", "1mi"; a bare number after a repeat count is metres) or at a lap
-press ("lap", "until lap"). A target follows "@": a pace ("4:00/km", "4'00''/km",
-"6:26/mi", "2:55.5/km"), a range ("2:55-2:57/km"), a lap time for a distance step
-("70s", "1:10", "70-71s"), or a label of the athlete's paces with an optional offset
-("10k", "MP-5s", "10k+2%", "T+3s/km", "MP+30s/mi"); an offset without a unit is
-seconds per km. A "+" separates steps only after a space, so offsets are written
-without one. Paces must lie between 1:30/km and 20:00/km.
+("400m", "2.0km", "1mi", "half", "marathon"; a bare number after a repeat count is
+metres) or at a lap press ("lap", "until lap"). A target follows "@": a pace
+("4:00/km", "4'00''/km", "6:26/mi", "2:55.5/km"), a range ("2:55-2:57/km"), a lap
+time for a distance step ("70s", "1:10", "70-71s"), or a label of the athlete's paces
+with an optional offset ("10k", "MP-5s", "10k+2%", "T+3s/km", "MP+30s/mi"); an offset
+without a unit is seconds per km. A "+" separates steps only after a space, so offsets
+are written without one. Paces must lie between 1:30/km and 20:00/km.
 
 render_workout writes the compact form with every kind spelled out and every pace
 as an absolute range, so that parse_workout(render_workout(w)) == w for paces on the

@@ -42,6 +42,13 @@ _METRES = re.compile(rf"^({_NUMBER})(?:m|metre|metres|meter|meters)$", re.IGNORE
 _KILOMETRES = re.compile(rf"^({_NUMBER})(?:km|k)$", re.IGNORECASE)
 _MILES = re.compile(rf"^({_NUMBER})(?:mi|mile|miles)$", re.IGNORECASE)
 _BARE = re.compile(rf"^({_NUMBER})$")
+# Race distances a step may name; render_workout writes them back as metres.
+_NAMED_DISTANCES_M = {
+    "marathon": Decimal(42195),
+    "half": Decimal("21097.5"),
+    "halfmarathon": Decimal("21097.5"),
+    "half-marathon": Decimal("21097.5"),
+}
 
 _PACE_VALUE = rf"(?:{_MINUTES_SECONDS}|{_NUMBER}s)"
 _ABSOLUTE_PACE = re.compile(rf"^({_PACE_VALUE})(?:-({_PACE_VALUE}))?/(km|mi|mile)$", re.IGNORECASE)
@@ -90,12 +97,15 @@ def parse_duration_s(word: str) -> float | None:
 
 
 def parse_distance_m(word: str, *, bare_metres: bool = False) -> float | None:
-    """Return the metres of "400m", "2.0km", "2k" or "1mi"; None if not a distance.
+    """Return the metres of "400m", "2.0km", "2k", "1mi" or "marathon"; None if not a distance.
 
-    With `bare_metres`, a plain number counts as metres ("20x400").
+    "half", "halfmarathon" and "half-marathon" are 21097.5 m. With `bare_metres`, a plain
+    number counts as metres ("20x400").
     """
     metres: Decimal | None = None
-    if match := _METRES.match(word):
+    if word.lower() in _NAMED_DISTANCES_M:
+        metres = _NAMED_DISTANCES_M[word.lower()]
+    elif match := _METRES.match(word):
         metres = Decimal(match[1])
     elif match := _KILOMETRES.match(word):
         metres = Decimal(match[1]) * 1000
