@@ -197,3 +197,26 @@ def test_same_key_same_day_named_by_id(
 def test_no_temporary_files_left(destination: FitFolderDestination, settings: Settings) -> None:
     destination.push([reference()], today=TODAY, days=7)
     assert [p.name for p in settings.workouts_out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_removed_row_shows_title(destination: FitFolderDestination) -> None:
+    destination.push([reference()], today=TODAY, days=7)
+    report = destination.push([], today=TODAY, days=7)
+    assert [r.title for r in report.results] == [reference().title]
+
+
+def test_removed_row_old_manifest_key(
+    destination: FitFolderDestination, settings: Settings
+) -> None:
+    destination.push([reference()], today=TODAY, days=7)
+    (settings.workouts_out / MANIFEST_NAME).unlink()
+    report = destination.push([], today=TODAY, days=7)
+    assert [r.title for r in report.results] == ["speed-sharpen"]
+
+
+def test_moved_session_detail_flat(destination: FitFolderDestination) -> None:
+    destination.push([reference()], today=TODAY, days=7)
+    report = destination.push([reference(day=date(2023, 4, 6))], today=TODAY, days=7)
+    assert [r.detail for r in report.results] == [
+        "2023-04-06_speed-sharpen.fit, was 2023-04-04_speed-sharpen.fit"
+    ]

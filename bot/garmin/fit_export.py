@@ -82,7 +82,7 @@ class FitFolderDestination:
                 action = "unchanged"
             elif previous_name is not None and previous_name != file_name:
                 action = "rescheduled"
-                detail = f"{file_name} (was {previous_name})"
+                detail = f"{file_name}, was {previous_name}"
             elif path.is_file() or previous_name == file_name:
                 action = "updated"
             else:
@@ -144,7 +144,11 @@ class FitFolderDestination:
                     delete_pushed(self.store, DESTINATION, session_id)
             log.info("deleted workout file %s", path)
             if session is None:
-                results.append(PushResult(session_id or name, day, match["key"], "removed", name))
+                # Older manifests have no title; the file name's workout key stands in.
+                title = manifest.get(name, {}).get("title")
+                if not isinstance(title, str) or not title:
+                    title = match["key"]
+                results.append(PushResult(session_id or name, day, title, "removed", name))
             elif session.id not in file_name_of:
                 # Moved out of the horizon; its new file is written once the date is in it.
                 results.append(
@@ -186,6 +190,7 @@ class FitFolderDestination:
             entries[file_name_of[session.id]] = {
                 "session_id": session.id,
                 "date": session.date.isoformat(),
+                "title": session.title,
             }
         if not entries and not (self.folder / MANIFEST_NAME).exists():
             return
