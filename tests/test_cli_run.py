@@ -205,3 +205,9 @@ def test_second_run_hint_config(workdir: Path) -> None:
     second = CliRunner().invoke(cli, args)
     assert second.exit_code == 0, second.output
     assert f"`peakbot --config mine.yaml summary --date {SESSION_DAY}`" in second.stderr
+
+
+def test_summary_other_day_rest(workdir: Path) -> None:
+    result = invoke("summary", "--date", "2020-01-01", "--kind", "morning")
+    assert result.exit_code == 0, result.output
+    assert "No session on Wed 01 Jan 2020." in result.stdout

@@ -196,6 +196,16 @@ def test_morning_rest_day_names_next() -> None:
     assert "Next: Speed Sharpen on Tue 11 Apr 2023." in render_morning(facts).text
 
 
+def test_morning_rest_day_today() -> None:
+    facts = morning_facts(session=None, today=date(2023, 4, 10))
+    assert "No session today, Mon 10 Apr 2023." in render_morning(facts).text
+
+
+def test_morning_rest_day_other_date() -> None:
+    facts = morning_facts(session=None, today=date(2023, 4, 10), is_today=False)
+    assert "No session on Mon 10 Apr 2023." in render_morning(facts).text
+
+
 def test_morning_calendar_problem() -> None:
     facts = morning_facts(calendar_problem="calendar.yaml line 3: invalid date")
     assert "Calendar problem: calendar.yaml line 3" in render_morning(facts).text
@@ -204,6 +214,11 @@ def test_morning_calendar_problem() -> None:
 def test_post_run_rep_table() -> None:
     text = post_run_summary().text
     assert "3     400 m    71.6  2:59/km  70.0-71.0  172  slow" in text
+
+
+def test_post_run_band_header() -> None:
+    header = post_run_summary().text.splitlines()
+    assert any(line.startswith("Rep") and line.endswith("HR  Band") for line in header)
 
 
 def test_post_run_compliance_colour() -> None:

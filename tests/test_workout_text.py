@@ -658,3 +658,18 @@ def test_one_step_workout_is_active(text: str) -> None:
     step = workout.steps[0]
     assert isinstance(step, Step)
     assert step.kind is StepKind.ACTIVE
+
+
+def test_pace_seconds_over_59() -> None:
+    with pytest.raises(WorkoutTextError) as caught:
+        parse_workout("400m @ 2'96''/km")
+    assert str(caught.value) == (
+        "line 1, column 8: invalid pace '2'96''/km': seconds must be below 60; "
+        "for example 2'56''/km or 2:56/km"
+    )
+
+
+def test_lap_time_seconds_over_59() -> None:
+    with pytest.raises(WorkoutTextError) as caught:
+        parse_workout("400m @ 1:70")
+    assert "invalid lap time '1:70': seconds must be below 60" in str(caught.value)

@@ -82,6 +82,9 @@ class MorningFacts:
     calendar_problem: str | None = None
     # Pace used to estimate the time and distance of steps with no pace target.
     easy_pace_s_per_km: float = DEFAULT_EASY_PACE_S_PER_KM
+    # False when `today` is not the wall-clock date, as with `peakbot summary --date`
+    # or `run --once --today`; a rest day then reads "No session on <date>".
+    is_today: bool = True
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,10 @@ def render_morning(facts: MorningFacts) -> Summary:
             lines.append(f"  Note: {facts.session.note}")
     else:
         title = f"Rest day ({_day(facts.today)})"
-        lines.append(f"No session today, {_day(facts.today)}.")
+        if facts.is_today:
+            lines.append(f"No session today, {_day(facts.today)}.")
+        else:
+            lines.append(f"No session on {_day(facts.today)}.")
         if facts.next_session is not None:
             lines.append(f"Next: {facts.next_session.title} on {_day(facts.next_session.date)}.")
 
@@ -375,8 +381,8 @@ def rep_rows(analysis: SessionAnalysis, units: Unit) -> list[list[str]]:
 def rep_header(analysis: SessionAnalysis) -> list[str]:
     """Return the rep table's header; times are in s, or m:ss.s for reps over 90 s."""
     if _long_reps(analysis):
-        return ["Rep", "Distance", "Time", "Pace", "Target", "HR", ""]
-    return ["Rep", "Distance", "Time s", "Pace", "Target s", "HR", ""]
+        return ["Rep", "Distance", "Time", "Pace", "Target", "HR", "Band"]
+    return ["Rep", "Distance", "Time s", "Pace", "Target s", "HR", "Band"]
 
 
 def _long_reps(analysis: SessionAnalysis) -> bool:

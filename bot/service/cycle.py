@@ -664,6 +664,7 @@ class Cycle:
             scheduled_time=self.settings.morning_summary_time,
             calendar_problem=self.calendar_problem(),
             easy_pace_s_per_km=calendar_easy_pace(calendar),
+            is_today=today == self.wall_clock.now().astimezone(self.timezone).date(),
         )
         return facts, note_ids
 

@@ -27,6 +27,8 @@ PACE_DECIMALS = 1
 MAX_DISTANCE_M = 1_000_000.0
 
 PACE_EXAMPLES = "for example 4:00/km or 70-71s per rep"
+PACE_VALUE_EXAMPLES = "for example 2'56''/km or 2:56/km"
+LAP_TIME_EXAMPLES = "for example 70s, 70-71s or 1:10 per rep"
 TARGET_EXAMPLES = "for example 4:00/km, 2:55-2:57/km, 70-71s per rep, 10k or MP-5s"
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
@@ -192,10 +194,10 @@ def _absolute_band(
     per_km = (
         Decimal(1) if match[3].lower() == "km" else Decimal(1000) / Decimal(repr(METRES_PER_MILE))
     )
-    first = float(_pace_value_seconds(match[1]) * per_km)
+    first = float(_pace_value_seconds(match[1], expr, lap_time=False) * per_km)
     if match[2] is None:
         return first - tolerance_s_per_km, first + tolerance_s_per_km
-    return first, float(_pace_value_seconds(match[2]) * per_km)
+    return first, float(_pace_value_seconds(match[2], expr, lap_time=False) * per_km)
 
 
 def _lap_time_band(
@@ -210,21 +212,27 @@ def _lap_time_band(
             "400m @ 70-71s; for a pace per km write 2:55/km"
         )
     per_km = Decimal(1000) / Decimal(repr(rep_distance_m))
-    first = float(_pace_value_seconds(match[1]) * per_km)
+    first = float(_pace_value_seconds(match[1], expr, lap_time=True) * per_km)
     if match[2] is None:
         return first - tolerance_s_per_km, first + tolerance_s_per_km
-    return first, float(_pace_value_seconds(match[2]) * per_km)
+    return first, float(_pace_value_seconds(match[2], expr, lap_time=True) * per_km)
 
 
-def _pace_value_seconds(text: str) -> Decimal:
-    """Return the seconds of "2:55", "2'55''", "2:55.5", "70s" or "70" as a decimal."""
+def _pace_value_seconds(text: str, expr: str, *, lap_time: bool) -> Decimal:
+    """Return the seconds of "2:55", "2'55''", "2:55.5", "70s" or "70" as a decimal.
+
+    `expr` is the whole target, named in the error with `lap_time` saying which kind it is.
+    """
     text = text.rstrip("'\"’″”").rstrip("sS")
     parts = re.split(r"[:'’′]", text)
     if len(parts) == 1:
         return Decimal(parts[0])
     seconds = Decimal(parts[1])
     if seconds >= 60:
-        raise ValueTextError(f"invalid time '{text}': seconds must be below 60")
+        noun, examples = (
+            ("lap time", LAP_TIME_EXAMPLES) if lap_time else ("pace", PACE_VALUE_EXAMPLES)
+        )
+        raise ValueTextError(f"invalid {noun} '{expr}': seconds must be below 60; {examples}")
     return Decimal(parts[0]) * 60 + seconds
 
 
