@@ -29,6 +29,7 @@ from bot.notify.summary import (
     render_post_run,
     rep_rows,
 )
+from bot.plan import format_total_distance
 from bot.store import jobs
 from bot.store.db import Store
 from bot.workouts.model import EndCondition, PaceRange, Repeat, Step, StepKind, Workout
@@ -526,7 +527,14 @@ def test_morning_easy_pace_estimate() -> None:
     easy_run = Workout("Easy", (Step(StepKind.ACTIVE, EndCondition.distance(9656.064)),))
     view = SessionView("easy-1", date(2023, 4, 11), "Easy", easy_run)
     facts = morning_facts(units="mi", session=view, easy_pace_s_per_km=300.0)
-    assert "About 6.0 mi in 48:17." in render_morning(facts).text
+    assert "About 6.00 mi in 48:17." in render_morning(facts).text
+
+
+def test_morning_total_matches_plan() -> None:
+    facts = morning_facts(units="mi")
+    assert facts.session is not None
+    total = format_total_distance(facts.session.workout.distance_m(facts.easy_pace_s_per_km), "mi")
+    assert f"About {total} in " in render_morning(facts).text
 
 
 def test_mile_rep_rows() -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.analysis.model import SessionAnalysis
+from bot.plan import format_total_distance
 from bot.workouts.model import DEFAULT_EASY_PACE_S_PER_KM, EndKind, Repeat, Step, StepKind, Workout
 from bot.workouts.pace import (
     METRES_PER_MILE,
@@ -210,7 +211,10 @@ def _distance_band(near_m: float, far_m: float, units: Unit) -> str:
 
 
 def total_distance(metres: float, units: Unit) -> str:
-    """Format a total to 0.1 km or 0.1 mi: "82.7 km", "0.0 km", "51.4 mi"."""
+    """Format a week's or a run's total to 0.1 km or 0.1 mi: "82.7 km", "0.0 km", "51.4 mi".
+
+    A session's planned total uses bot.plan.format_total_distance, as plan and show do.
+    """
     if units == "mi":
         return f"{metres / METRES_PER_MILE:.1f} mi"
     return f"{metres / 1000.0:.1f} km"
@@ -284,7 +288,7 @@ def render_morning(facts: MorningFacts) -> Summary:
         workout = facts.session.workout
         easy = facts.easy_pace_s_per_km
         lines.append(
-            f"  About {total_distance(workout.distance_m(easy), facts.units)} "
+            f"  About {format_total_distance(workout.distance_m(easy), facts.units)} "
             f"in {format_duration(workout.duration_s(easy))}."
         )
         if facts.session.note:
