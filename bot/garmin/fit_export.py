@@ -144,7 +144,7 @@ class FitFolderDestination:
                     delete_pushed(self.store, DESTINATION, session_id)
             log.info("deleted workout file %s", path)
             if session is None:
-                # Older manifests have no title; the file name's workout key stands in.
+                # Older manifests have no title, so the file name's workout key is used instead.
                 title = manifest.get(name, {}).get("title")
                 if not isinstance(title, str) or not title:
                     title = match["key"]
