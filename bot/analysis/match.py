@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.activities.model import Activity
@@ -10,6 +11,7 @@ from bot.analysis.analyze import analyze, needs_streams
 from bot.analysis.model import SessionAnalysis
 from bot.analysis.steady import match_fit
 from bot.plan import PlannedSession
+from bot.workouts.model import Workout
 
 # Below this score a run on the session's date is taken as some other run.
 MIN_MATCH_SCORE = 0.4
@@ -122,9 +124,44 @@ def match_session(session: PlannedSession, candidates: list[Activity]) -> MatchR
             return MatchResult(
                 None,
                 round(score, 2),
-                f"{reason}; its laps do not show the reps, so load its streams and match again",
+                f"{reason}; its laps do not show the reps, and its streams are not loaded",
                 needs_streams=True,
                 candidate=best,
             )
         return MatchResult(None, round(score, 2), reason)
     return MatchResult(best, round(score, 2), f"matched {best.key} (fit {score:.2f})", analysis)
+
+
+# Attach an activity's streams and return whether it now has them. The flag is True
+# when nothing can be matched without them, so a caller may raise instead.
+StreamLoader = Callable[[Activity, bool], bool]
+
+
+def match_with_streams(
+    session: PlannedSession, candidates: list[Activity], load_streams: StreamLoader
+) -> MatchResult:
+    """Match the session, loading the best run's streams once when its laps hide the reps.
+
+    A run with one lap or 1 km auto-laps cannot show an interval session's structure,
+    but its speed stream may, so the match is tried again once the stream is loaded.
+    """
+    match = match_session(session, candidates)
+    candidate = match.candidate
+    if match.activity is not None or not match.needs_streams or candidate is None:
+        return match
+    if not load_streams(candidate, True):
+        return match
+    return match_session(session, candidates)
+
+
+def analyze_with_streams(
+    workout: Workout,
+    activity: Activity,
+    load_streams: StreamLoader,
+    analysis: SessionAnalysis | None = None,
+) -> SessionAnalysis:
+    """Analyse the run, again from its streams when its laps did not fit the workout."""
+    result = analysis or analyze(workout, activity)
+    if needs_streams(result) and load_streams(activity, False):
+        result = analyze(workout, activity)
+    return result

@@ -89,8 +89,7 @@ def analyze_run(
 ) -> AnalyzeResult:
     """Load the run and its workout, analyse it, and decide the family's next session."""
     from bot.analysis import analyze as analyze_workout
-    from bot.analysis import match_session
-    from bot.analysis.analyze import needs_streams
+    from bot.analysis.match import analyze_with_streams, match_with_streams
     from bot.workouts.model import Workout
 
     calendar = _load_calendar(app, required=day is not None or session_day is not None)
@@ -121,22 +120,19 @@ def analyze_run(
         if file is None or session_day is not None:
             # Compare on the session's date, whatever day the run was.
             candidates = [_on_day(a, session.date) for a in candidates]
-        match = match_session(session, candidates)
-        candidate = match.candidate
-        if match.activity is None and match.needs_streams and candidate is not None:
-            # The laps cannot show the reps (one lap, auto-laps): the speed stream may.
-            subject = f"no run on {local_day} matches {session.title}"
-            _load_streams(app, candidate, file, subject, required=True)
-            match = match_session(session, candidates)
+        subject = f"no run on {local_day} matches {session.title}"
+
+        def load_streams(run: Activity, required: bool) -> bool:
+            return _load_streams(
+                app, run, file, subject if required else run.key, required=required
+            )
+
+        match = match_with_streams(session, candidates, load_streams)
         if match.activity is None and file is None:
-            raise UserInputError(f"no run on {local_day} matches {session.title}: {match.reason}")
+            raise UserInputError(f"{subject}: {match.reason}")
         activity = match.activity or candidates[0]
         workout = session.workout
-        analysis = match.analysis or analyze_workout(workout, activity)
-        if needs_streams(analysis) and _load_streams(
-            app, activity, file, activity.key, required=False
-        ):
-            analysis = analyze_workout(workout, activity)
+        analysis = analyze_with_streams(workout, activity, load_streams, match.analysis)
     elif isinstance(embedded := activity.embedded_workout, Workout):
         workout = embedded
         analysis = analyze_workout(workout, activity)

@@ -386,23 +386,17 @@ class Cycle:
         candidates: list[Activity],
         source: ActivitySource | None,
     ) -> tuple[Activity, SessionAnalysis] | None:
-        from bot.analysis.analyze import analyze, needs_streams
-        from bot.analysis.match import match_session
+        from bot.analysis.match import analyze_with_streams, match_with_streams
 
-        match = match_session(session, candidates)
-        # When the best run's laps cannot show its structure (auto-laps, one lap), its
-        # speed stream may: load it once and match again.
-        candidate = match.candidate
-        retry = match.activity is None and match.needs_streams and candidate is not None
-        if retry and candidate is not None and self._load_streams(session, candidate, source):
-            match = match_session(session, candidates)
+        def load_streams(activity: Activity, required: bool) -> bool:
+            return self._load_streams(session, activity, source)
+
+        match = match_with_streams(session, candidates, load_streams)
         if match.activity is None:
             log.debug("session %s: %s", session.id, match.reason)
             return None
         activity = match.activity
-        analysis = match.analysis or analyze(session.workout, activity)
-        if needs_streams(analysis) and self._load_streams(session, activity, source):
-            analysis = analyze(session.workout, activity)
+        analysis = analyze_with_streams(session.workout, activity, load_streams, match.analysis)
         return activity, analysis
 
     def _load_streams(
