@@ -357,7 +357,8 @@ def test_email_html_with_inline_chart(store: Store, smtp: tuple[SmtpSink, int]) 
     assert images[0]["Content-ID"] == "<reps.png>"
     body = html_part(message)
     assert 'src="cid:reps.png"' in body
-    assert "<td" in body and "71.6" in body
+    assert "<td" in body
+    assert "71.6" in body
 
 
 def test_json_chat_message(store: Store, json_sink: JsonSink) -> None:

@@ -348,7 +348,7 @@ def render_result(result: AnalyzeResult) -> str:
     return "\n".join(lines)
 
 
-# How each alignment method found the reps, in the runner's words.
+# Description of each alignment method, in the runner's words.
 METHOD_TEXT = {
     "step_index": "aligned to the watch's workout steps",
     "laps": "aligned from laps",

@@ -78,7 +78,7 @@ class CalendarWatch:
 
 
 def _problem_lines(error: UserInputError) -> list[str]:
-    """One line per problem: a CalendarError lists them, any other error is one."""
+    """Split a calendar error into one line per problem; any other error is one line."""
     lines = getattr(error, "lines", None)
     found = lines() if callable(lines) else str(error).splitlines()
     return [line.strip() for line in found if line.strip()] or [str(error)]

@@ -22,7 +22,7 @@ from bot.store.db import Store
 
 @dataclass
 class CommandRun:
-    """What the command reports back: its detail, and an error when it partly failed."""
+    """Outcome of one command: its detail, and an error when it partly failed."""
 
     detail: str = ""
     error: str | None = None

@@ -289,8 +289,9 @@ class Cycle:
             self._open_source = open_source
         source = self._open_source(self.settings, self.store)
         report = source.sync(timezone=self.timezone, now=self.clock.now())
-        # A missing folder or a damaged file is reported on every sync; log each at
-        # warning level once, so it shows without -v and does not fill the journal.
+        # A missing folder or a damaged file is reported on every sync. Each distinct
+        # warning is logged once at warning level, so it shows without -v and does not
+        # fill the journal.
         for warning in report.warnings:
             if warning not in self._sync_warnings_seen:
                 log.warning("sync from %s: %s", source.name, warning)
@@ -600,7 +601,7 @@ class Cycle:
         return stored
 
     def morning_facts(self, today: date, *, late_at: datetime | None = None) -> MorningFacts:
-        """The facts of the morning summary for `today`, with the tunings not yet reported."""
+        """Gather the facts of the morning summary for `today`, with unreported tunings."""
         return self._morning_facts(today, late_at=late_at)[0]
 
     def _morning_facts(
@@ -627,8 +628,8 @@ class Cycle:
         )
         by_id = {s.id: s for s in plan}
         tuned = []
-        # Each tuning is reported by the first morning summary after it, whatever the
-        # clock says: `run --once` composes the morning just before the sync that tunes.
+        # Each tuning is reported by the first morning summary after it, not by timestamp,
+        # because `run --once` composes the morning just before the sync that tunes.
         note_ids: list[int] = []
         for note in jobs.unreported_tuning_notes(self.store):
             target = by_id.get(note.next_session_id or "")
@@ -720,7 +721,7 @@ class Cycle:
             )
 
     def _summary_file(self, summary: Summary, now: datetime) -> Path:
-        """The text file `write_summary_files` writes for this summary."""
+        """Return the path of the text file that `write_summary_files` writes for this summary."""
         placeholder = jobs.StoredSummary(
             id=0,
             kind=summary.kind,
@@ -760,7 +761,7 @@ class Cycle:
         return jobs.get_summary(self.store, MORNING, self.today()) is None
 
     def run_once(self) -> list[JobOutcome]:
-        """One full cycle for cron and first tries: push, morning summary, sync (analyse, tune).
+        """Run one full cycle for cron and first tries: push, morning summary, sync, analyse, tune.
 
         The morning summary comes before the sync so that its output reads in the
         day's order: the plan first, then the post-run summary of a run found.
